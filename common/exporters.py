@@ -1,0 +1,244 @@
+"""Exports: annotated MP4 (H.264) and GIF, and per-frame per-track joints as JSON lines and CSV.
+
+Every writer works on a temporary file and renames it onto the target only when complete, so a
+failure or a cancel leaves nothing half-written (see common.atomic).
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import imageio_ffmpeg
+import numpy as np
+from PIL import Image
+
+from common.atomic import atomic_path, check_writable
+from common.render import draw_results
+from common.render3d import SceneView, compose_side_by_side, render_scene
+from common.skeleton import H36M17, LAYOUTS
+from common.store import ResultsStore
+from common.types import FrameResult
+
+
+class ExportCancelled(RuntimeError):
+    """The user cancelled an export; nothing was written."""
+
+
+@dataclass
+class VideoOptions:
+    """How an annotated video is written (the seed's visualiser had the same knobs)."""
+
+    fps: float | None = None  # None: the source's fps divided by frame_step
+    width: int | None = None  # output width in px (height keeps the aspect); None: source size
+    frame_step: int = 1  # keep every n-th frame
+    bitrate: str | None = None  # e.g. "4M" for MP4; None lets x264 pick by quality (CRF)
+    include_3d: bool = False  # put the 3D scene beside the frame
+    gif_colors: int = 256  # palette size for GIF (GIF has no bitrate; fewer colours, smaller file)
+
+    def __post_init__(self) -> None:
+        if self.frame_step < 1:
+            raise ValueError("frame_step must be >= 1")
+        if self.width is not None and self.width < 16:
+            raise ValueError("width must be at least 16 px")
+        if self.fps is not None and not 0 < self.fps <= 240:
+            raise ValueError("fps must be in (0, 240]")
+        if not 2 <= self.gif_colors <= 256:
+            raise ValueError("gif_colors must be in [2, 256]")
+
+    def output_fps(self, source_fps: float) -> float:
+        return self.fps or max(1.0, (source_fps or 25.0) / self.frame_step)
+
+
+def _even(value: int) -> int:
+    return max(2, value - value % 2)
+
+
+def resize_for_output(image: np.ndarray, width: int | None, even: bool) -> np.ndarray:
+    """Scale to ``width`` (keeping aspect); H.264 in yuv420p needs even sizes."""
+    h, w = image.shape[:2]
+    new_w = width or w
+    new_h = int(round(h * new_w / w))
+    if even:
+        new_w, new_h = _even(new_w), _even(new_h)
+    if (new_w, new_h) == (w, h):
+        return image
+    return cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA)
+
+
+class Mp4Writer:
+    """H.264 MP4 through imageio-ffmpeg (OpenCV wheels carry no libx264)."""
+
+    def __init__(self, path: str | Path, fps: float, options: VideoOptions):
+        self.path = check_writable(path)
+        self.fps, self.options = fps, options
+        self._atomic = atomic_path(self.path, suffix=".mp4")
+        self._tmp = self._atomic.__enter__()
+        self._gen = None
+        self.frames_written = 0
+
+    def write(self, image: np.ndarray) -> None:
+        image = resize_for_output(image, self.options.width, even=True)
+        if self._gen is None:
+            h, w = image.shape[:2]
+            extra = {"bitrate": self.options.bitrate} if self.options.bitrate else {"quality": 7}
+            self._gen = imageio_ffmpeg.write_frames(
+                str(self._tmp), (w, h), fps=self.fps, codec="libx264", pix_fmt_out="yuv420p",
+                macro_block_size=2, ffmpeg_log_level="error",
+                output_params=["-movflags", "+faststart"], **extra)
+            self._gen.send(None)
+        self._gen.send(np.ascontiguousarray(image))
+        self.frames_written += 1
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        if self.frames_written == 0:
+            self.abort()
+            raise ValueError(f"no frames to write to {self.path}")
+        self._gen.close()
+        self._atomic.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        """Drop the partial file."""
+        if self._gen is not None:
+            self._gen.close()
+            self._gen = None
+        self._atomic.__exit__(ExportCancelled, ExportCancelled(), None)
+
+
+class GifWriter:
+    """Animated GIF via Pillow; frames are palettised as they arrive (1 byte per pixel held)."""
+
+    def __init__(self, path: str | Path, fps: float, options: VideoOptions):
+        self.path = check_writable(path)
+        self.fps, self.options = fps, options
+        self._frames: list[Image.Image] = []
+
+    @property
+    def frames_written(self) -> int:
+        return len(self._frames)
+
+    def write(self, image: np.ndarray) -> None:
+        image = resize_for_output(image, self.options.width, even=False)
+        self._frames.append(Image.fromarray(image).quantize(self.options.gif_colors))
+
+    def close(self) -> None:
+        if not self._frames:
+            raise ValueError(f"no frames to write to {self.path}")
+        with atomic_path(self.path, suffix=".gif") as tmp:
+            self._frames[0].save(tmp, format="GIF", save_all=True, append_images=self._frames[1:],
+                                 duration=int(round(1000 / self.fps)), loop=0, optimize=False)
+        self._frames = []
+
+    def abort(self) -> None:
+        self._frames = []
+
+
+def annotate(image: np.ndarray, result: FrameResult | None, include_3d: bool,
+             view: SceneView | None = None, selected_id: int | None = None) -> np.ndarray:
+    """The exported picture of one frame: the drawn frame, with the 3D scene beside it if asked."""
+    drawn = draw_results(image, result, selected_id)
+    if not include_3d:
+        return drawn
+    scene = render_scene(result, size=(drawn.shape[0], drawn.shape[0]), view=view or SceneView())
+    return compose_side_by_side(drawn, scene)
+
+
+def export_annotated(frames: Iterable, store: ResultsStore, mp4: str | Path | None = None,
+                     gif: str | Path | None = None, options: VideoOptions | None = None,
+                     source_fps: float = 0.0, total: int | None = None,
+                     progress: Callable[[int, int | None], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> int:
+    """Re-draw ``frames`` (an iterable of Frame) with ``store``'s results into MP4 and/or GIF.
+
+    Returns the number of frames written. Raises ExportCancelled when ``cancelled()`` turns true;
+    nothing is left behind then.
+    """
+    options = options or VideoOptions()
+    fps = options.output_fps(source_fps)
+    writers = [w for w in (Mp4Writer(mp4, fps, options) if mp4 else None,
+                           GifWriter(gif, fps, options) if gif else None) if w is not None]
+    if not writers:
+        raise ValueError("give an MP4 or a GIF path to export to")
+    done = 0
+    try:
+        for frame in frames:
+            if frame.index % options.frame_step:
+                continue
+            if cancelled is not None and cancelled():
+                raise ExportCancelled("export cancelled")
+            picture = annotate(frame.image, store.frame(frame.index), options.include_3d)
+            for writer in writers:
+                writer.write(picture)
+            done += 1
+            if progress is not None:
+                progress(frame.index + 1, total)
+        for writer in writers:
+            writer.close()
+    except BaseException:
+        for writer in writers:
+            writer.abort()
+        raise
+    return done
+
+
+def _person_record(result: FrameResult, row: int) -> dict:
+    record = {"track_id": int(result.track_ids[row]),
+              "box": [round(float(v), 2) for v in result.boxes[row]],
+              "score": round(float(result.box_scores[row]), 4)}
+    if result.poses2d is not None:
+        kp = np.concatenate([result.poses2d.keypoints[row], result.poses2d.scores[row][:, None]], 1)
+        record["layout2d"] = result.poses2d.layout
+        record["keypoints2d"] = np.round(kp.astype(float), 2).tolist()
+    if result.poses3d is not None:
+        record["joints3d_mm"] = np.round(result.poses3d.joints[row].astype(float), 1).tolist()
+        if result.poses3d.root is not None:
+            record["root_mm"] = np.round(result.poses3d.root[row].astype(float), 1).tolist()
+    return record
+
+
+def write_jsonl(store: ResultsStore, path: str | Path) -> None:
+    """One JSON object per processed frame: ``{"frame", "time", "people": [...]}``.
+
+    Each person has ``track_id``, ``box`` (xyxy px), ``score``, ``layout2d``, ``keypoints2d``
+    (x, y, score per joint, px) and, once lifted, ``joints3d_mm`` (H36M-17, root-relative,
+    camera frame) and ``root_mm``.
+    """
+    with atomic_path(path, suffix=".jsonl") as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        for result in store:
+            people = [_person_record(result, row) for row in range(len(result))]
+            fh.write(json.dumps({"frame": result.index, "time": round(result.timestamp, 4),
+                                 "people": people}) + "\n")
+
+
+def write_csv(store: ResultsStore, path: str | Path) -> None:
+    """One row per (frame, person); joint columns are named ``<joint>_x`` etc. (2D px, 3D mm)."""
+    names2d = LAYOUTS[store.layout2d].joints if store.layout2d else ()
+    header = ["frame", "time", "track_id", "x1", "y1", "x2", "y2", "score"]
+    header += [f"{n}_{c}" for n in names2d for c in ("x", "y", "score")]
+    header += [f"{n}_{c}_mm" for n in H36M17.joints for c in ("x", "y", "z")]
+    header += ["root_x_mm", "root_y_mm", "root_z_mm"]
+    with atomic_path(path, suffix=".csv") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for result in store:
+            for row in range(len(result)):
+                values: list = [result.index, f"{result.timestamp:.4f}", int(result.track_ids[row]),
+                                *np.round(result.boxes[row], 2), round(float(result.box_scores[row]), 4)]
+                if names2d:
+                    if result.poses2d is not None:
+                        kp = np.concatenate([result.poses2d.keypoints[row],
+                                             result.poses2d.scores[row][:, None]], 1)
+                        values += np.round(kp, 3).ravel().tolist()
+                    else:
+                        values += [""] * (3 * len(names2d))
+                if result.poses3d is not None:
+                    values += np.round(result.poses3d.joints[row], 1).ravel().tolist()
+                    root = result.poses3d.root
+                    values += np.round(root[row], 1).tolist() if root is not None else [""] * 3
+                else:
+                    values += [""] * (3 * len(H36M17.joints) + 3)
+                writer.writerow(values)

@@ -1,0 +1,51 @@
+"""PoseScope entry point.
+
+    python main.py                      open the desktop app on the bundled demo clip
+    python main.py --input FILE         open the app on FILE
+    python main.py process INPUT ...    run headless and export (see --help)
+    python main.py bench INPUT ...      measure speed per stage
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from common.atomic import ExportPathError
+from common.sources import SourceError
+
+DEMO_CLIP = Path(__file__).resolve().parent / "assets" / "demo.mp4"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="posescope", description="Multi-person 3D human pose from video.")
+    parser.add_argument("--input", help="open this video, image folder or camera index in the app")
+    sub = parser.add_subparsers(dest="command")
+    from pipeline import cli_process
+
+    cli_process.add_arguments(sub.add_parser("process", help="run headless and write exports"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "process":
+            from pipeline import cli_process
+
+            cli_process.run(args)
+            return 0
+        print("The desktop app is not built yet. Run headless with:\n"
+              f"  python main.py process {DEMO_CLIP.relative_to(Path.cwd()) if DEMO_CLIP.is_relative_to(Path.cwd()) else DEMO_CLIP}"
+              " -o out/demo.mp4 --gif out/demo.gif --json out/demo.jsonl")
+        return 0
+    except (SourceError, ExportPathError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cancelled; partial exports were removed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
