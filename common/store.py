@@ -182,7 +182,7 @@ class ResultsStore:
         poses2d = Poses2D(rows["kp2d"], rows["kp2d_score"], self.layout2d) if self.layout2d else None
         poses3d = None
         if rows["has3d"].all():
-            root = rows["root3d"] if np.isfinite(rows["root3d"]).all() else None
+            root = rows["root3d"] if np.isfinite(rows["root3d"]).any() else None
             poses3d = Poses3D(rows["joints3d"], root)
         return FrameResult(index, timestamp, rows["track_id"], rows["box"], rows["box_score"],
                            poses2d, poses3d, frame_size=self.frame_size)

@@ -1,0 +1,61 @@
+"""Placing people in one 3D scene: each person's root position from their 2D and 3D joints.
+
+Assumptions (documented for users): a pinhole camera without distortion, principal point at
+the image centre, focal length given by the user or derived from an assumed horizontal field of
+view (default 60°). The root-relative 3D skeleton is taken at its true metric size, so depth
+comes from how large the person appears; a child or a crouching person is placed too far away.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from common.skeleton import to_h36m17
+from common.types import Poses2D, Poses3D
+
+MIN_SCORE = 0.3
+
+
+def focal_from_fov(width: int, fov_deg: float) -> float:
+    return (width / 2.0) / np.tan(np.radians(fov_deg) / 2.0)
+
+
+def solve_root_translation(joints3d: np.ndarray, joints2d: np.ndarray, weights: np.ndarray,
+                           focal: float, centre: tuple[float, float]) -> np.ndarray:
+    """Least-squares translation ``T`` ``(N, 3)`` so that ``project(X + T)`` best matches the 2D.
+
+    Linear in ``T`` after multiplying out the perspective division: for each joint,
+    ``f·(X + Tx) − (u − cx)·(Z + Tz) = 0`` and the same for y. Weighted by joint confidence.
+    """
+    u = joints2d[..., 0] - centre[0]
+    v = joints2d[..., 1] - centre[1]
+    x, y, z = joints3d[..., 0], joints3d[..., 1], joints3d[..., 2]
+    n, j = u.shape
+    a = np.zeros((n, 2 * j, 3))
+    b = np.zeros((n, 2 * j))
+    a[:, :j, 0], a[:, :j, 2], b[:, :j] = focal, -u, u * z - focal * x
+    a[:, j:, 1], a[:, j:, 2], b[:, j:] = focal, -v, v * z - focal * y
+    w = np.sqrt(np.concatenate([weights, weights], axis=1))[..., None]
+    a, b = a * w, b * w[..., 0]
+    ata = np.einsum("nki,nkj->nij", a, a) + np.eye(3) * 1e-6
+    atb = np.einsum("nki,nk->ni", a, b)
+    return np.linalg.solve(ata, atb[..., None])[..., 0]
+
+
+class RootPlacer:
+    """Adds the camera-frame root (pelvis) position, in mm, to lifted poses."""
+
+    def __init__(self, fov_deg: float = 60.0, focal_px: float | None = None):
+        self.fov_deg, self.focal_px = fov_deg, focal_px
+
+    def place(self, poses3d: Poses3D, poses2d: Poses2D, frame_size: tuple[int, int]) -> Poses3D:
+        if len(poses3d) == 0:
+            return Poses3D(poses3d.joints, np.zeros((0, 3)))
+        width, height = frame_size
+        focal = self.focal_px or focal_from_fov(width, self.fov_deg)
+        points, scores = to_h36m17(poses2d.keypoints, poses2d.scores, poses2d.layout)
+        weights = np.where((scores >= MIN_SCORE) & np.isfinite(points).all(-1), scores, 0.0)
+        root = solve_root_translation(poses3d.joints.astype(np.float64), np.nan_to_num(points),
+                                      weights, focal, (width / 2.0, height / 2.0))
+        unreliable = (weights > 0).sum(axis=1) < 4
+        root[unreliable] = np.nan
+        return Poses3D(poses3d.joints, root.astype(np.float32))
