@@ -21,9 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posescope", description="Multi-person 3D human pose from video.")
     parser.add_argument("--input", help="open this video, image folder or camera index in the app")
     sub = parser.add_subparsers(dest="command")
-    from pipeline import cli_process
+    from pipeline import bench, cli_process
 
     cli_process.add_arguments(sub.add_parser("process", help="run headless and write exports"))
+    bench.add_arguments(sub.add_parser("bench", help="measure speed per stage and memory"))
     return parser
 
 
@@ -34,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline import cli_process
 
             cli_process.run(args)
+            return 0
+        if args.command == "bench":
+            from pipeline import bench
+
+            bench.run(args)
             return 0
         print("The desktop app is not built yet. Run headless with:\n"
               f"  python main.py process {DEMO_CLIP.relative_to(Path.cwd()) if DEMO_CLIP.is_relative_to(Path.cwd()) else DEMO_CLIP}"

@@ -10,7 +10,7 @@ from common.atomic import check_writable
 from common.exporters import GifWriter, Mp4Writer, VideoOptions, annotate, write_csv, write_jsonl
 from common.sources import open_source
 from common.store import ResultsStore
-from pipeline.factory import PipelineOptions, build_pipeline
+from pipeline.factory import add_pipeline_arguments, build_pipeline, options_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,12 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", help="per-frame per-track joints as CSV")
     parser.add_argument("--store", help="save the full results (.npz) for the GUI or later export")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
-    parser.add_argument("--device", help="cpu, cuda or cuda:N (default: cuda if available)")
     parser.add_argument("--fps", type=float, help="output fps (default: input fps / frame step)")
     parser.add_argument("--width", type=int, help="output width in px (aspect kept)")
     parser.add_argument("--frame-step", type=int, default=1, help="write every n-th frame")
     parser.add_argument("--bitrate", help="MP4 bitrate, e.g. 4M (default: quality-based)")
     parser.add_argument("--with-3d", action="store_true", help="draw the 3D scene beside the frame")
+    add_pipeline_arguments(parser)
 
 
 def _default_output(spec: str) -> Path:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     for path in (mp4_path, args.gif, args.json, args.csv, args.store):
         if path:
             check_writable(path)  # fail before hours of processing, not after
-    pipeline = build_pipeline(PipelineOptions(device=args.device))
+    pipeline = build_pipeline(options_from_args(args))
     with open_source(args.input) as source:
         store = ResultsStore(source.fps, source_name=source.name)
         fps = video_options.output_fps(source.fps)
