@@ -59,11 +59,13 @@ DEFAULTS: dict[str, Any] = {
         "WEIGHT_DECAY": 0.0,
         "WORKERS": 4,
         "PRINT_FREQ": 100,
+        "CHECKPOINT_EVERY": 1,  # epochs between latest.safetensors snapshots
     },
     "TEST": {
         "BATCH_SIZE": 32,
         "FLIP_TEST": True,
         "WORKERS": 4,
+        "BOX_PADDING": 1.2,  # pipeline: detector box side × this ≈ the 2000 mm training crop
     },
 }
 
