@@ -22,6 +22,7 @@ from pose.datasets.training_set import PoseCropDataset
 from pose.integral import integral_l1_loss
 from pose.seresnet_checkpoint import build_model, load_weights, save_checkpoint
 from pose.seresnet_config import Config, load_config, parse_overrides
+from pose.seresnet_pretrained import load_backbone_weights
 
 
 def seed_everything(seed: int) -> None:
@@ -36,7 +37,7 @@ def train(cfg: Config, progress: bool = True) -> dict:
     device = pick_device(cfg.DEVICE)
     model = build_model(cfg)
     if cfg.MODEL.PRETRAINED:
-        load_weights(model.backbone, cfg.MODEL.PRETRAINED)
+        load_backbone_weights(model.backbone, cfg.MODEL.PRETRAINED)
     if cfg.MODEL.RESUME:
         load_weights(model, cfg.MODEL.RESUME)
     model.to(device).train()

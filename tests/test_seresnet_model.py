@@ -10,6 +10,7 @@ from pose.integral_net import IntegralPoseNet
 from pose.seresnet import SEResNet
 from pose.seresnet_checkpoint import CheckpointError, build_model, load_checkpoint, save_checkpoint
 from pose.seresnet_config import ConfigError, load_config, make_config, parse_overrides
+from pose.seresnet_pretrained import load_backbone_weights
 
 
 @pytest.mark.parametrize("depth, blocks, channels", [(18, 8, 512), (34, 16, 512), (50, 16, 2048), (101, 33, 2048)])
@@ -78,3 +79,16 @@ def test_missing_or_foreign_checkpoints_fail_clearly(tmp_path):
     junk.write_bytes(b"not a tensor file")
     with pytest.raises(CheckpointError, match="not a safetensors"):
         load_checkpoint(junk)
+
+
+def test_timm_named_imagenet_weights_load_into_the_backbone(tmp_path):
+    source = SEResNet(50)
+    timm_named = {k.replace("stem.0.", "conv1.").replace("stem.1.", "bn1."): v for k, v in source.state_dict().items()}
+    timm_named["fc.weight"] = torch.zeros(1000, 2048)  # the classifier is dropped
+    path = tmp_path / "seresnet50.safetensors"
+    save_file(timm_named, str(path))
+    target = SEResNet(50)
+    load_backbone_weights(target, path)
+    assert all(torch.equal(a, b) for a, b in zip(source.state_dict().values(), target.state_dict().values()))
+    with pytest.raises(CheckpointError, match="does not fit"):
+        load_backbone_weights(SEResNet(18), path)
