@@ -7,6 +7,7 @@ import torch
 
 import common.metrics
 import pose.eval
+import pose.train
 from common.types import Poses2D
 from pose.augment import crop_matrix, invert, transform_points
 from pose.datasets.h36m_seed import load_seed_h36m
@@ -16,6 +17,7 @@ from pose.integral_decode import decode_predictions, encode_targets
 from pose.seresnet_checkpoint import CheckpointError, build_model, save_checkpoint
 from pose.seresnet_config import make_config
 from pose.seresnet_estimator import SEResNetPoseEstimator
+from tests.conftest import require
 
 TINY = {"MODEL": {"DEPTH": 18, "INPUT_SIZE": 64, "DEPTH_BINS": 8, "DECONV_FILTERS": 16}}
 
@@ -94,3 +96,22 @@ def test_evaluation_scores_perfect_labels_as_zero_through_shared_metrics(tmp_pat
     shifted[:, 1:, 2] += 0.05
     pred = pose.eval.predict_camera_frame(LabelOracle(shifted), dataset, torch.device("cpu"), False, 2, 0, False)
     assert 80 < common.metrics.mpjpe(pred, truth).mean() < 120
+
+
+def test_train_and_eval_clis_run_on_the_real_mmpose_frames(shared_data, tmp_path, capsys):
+    root = require(shared_data / "mmpose_tests" / "h36m")
+    config = tmp_path / "fixture.yaml"
+    config.write_text(f"""
+DEVICE: cpu
+OUTPUT_DIR: {tmp_path / 'run'}
+MODEL: {{DEPTH: 18, INPUT_SIZE: 64, DEPTH_BINS: 8, DECONV_FILTERS: 16}}
+DATASET: {{LAYOUT: mmpose, ROOT: {root}, TRAIN_SET: test_h36m_body3d, TEST_SET: test_h36m_body3d}}
+TRAIN: {{BATCH_SIZE: 2, EPOCHS: 1, WORKERS: 0}}
+TEST: {{BATCH_SIZE: 2, WORKERS: 0}}
+""")
+    pose.train.main(["--cfg", str(config), "--no-progress"])
+    pose.eval.main(["--cfg", str(config), f"MODEL.RESUME={tmp_path / 'run' / 'final.safetensors'}"])
+    printed = capsys.readouterr().out
+    for action in ("Directions", "SittingDown", "Greeting", "WalkDog", "mean"):
+        assert action in printed
+    assert "P1 (mm)" in printed and "P2 (mm)" in printed
