@@ -48,7 +48,7 @@ def evaluate(cfg: Config, progress: bool = True) -> dict:
     samples = load_split(cfg.DATASET, train=False)
     if not all(s.has_3d for s in samples):
         raise DatasetError("the test split has samples without 3D ground truth; Protocol #1/#2 need 3D")
-    dataset = PoseCropDataset(samples, trained_cfg.MODEL.INPUT_SIZE, cfg.DATASET.RECT_3D_SIZE)
+    dataset = PoseCropDataset(samples, trained_cfg.MODEL.INPUT_SIZE, trained_cfg.DATASET.RECT_3D_SIZE)
     pred = predict_camera_frame(model, dataset, device, cfg.TEST.FLIP_TEST, cfg.TEST.BATCH_SIZE,
                                 cfg.TEST.WORKERS, progress)
     target = np.stack([s.joints_cam for s in samples])
