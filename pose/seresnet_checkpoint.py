@@ -7,6 +7,7 @@ YAML for people to read.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -65,12 +66,15 @@ def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> tup
     return model.to(device).eval(), cfg
 
 
-def load_weights(module: torch.nn.Module, path: str | Path) -> None:
-    """Strictly load a safetensors state dict into ``module``, naming what does not fit."""
+def load_weights(module: torch.nn.Module, path: str | Path,
+                 rename: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None) -> None:
+    """Strictly load a safetensors state dict (keys mapped by ``rename``) into ``module``, naming what does not fit."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"weights file not found: {path}")
     state = load_file(str(path))
+    if rename is not None:
+        state = rename(state)
     expected = module.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))

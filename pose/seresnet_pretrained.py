@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file
 
 from pose.seresnet import SEResNet
-from pose.seresnet_checkpoint import CheckpointError
+from pose.seresnet_checkpoint import load_weights
 
 
 def rename_timm_keys(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -31,15 +30,4 @@ def rename_timm_keys(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 def load_backbone_weights(backbone: SEResNet, path: str | Path) -> None:
     """Strictly load ImageNet weights into ``backbone``, naming any key or shape that does not fit."""
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"MODEL.PRETRAINED file not found: {path}")
-    state = rename_timm_keys(load_file(str(path)))
-    expected = backbone.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong = [k for k in expected if k in state and state[k].shape != expected[k].shape]
-    if missing or unexpected or wrong:
-        raise CheckpointError(f"{path}: does not fit this SE-ResNet backbone: "
-                              f"missing {missing[:3]}, unexpected {unexpected[:3]}, other shape {wrong[:3]}")
-    backbone.load_state_dict(state)
+    load_weights(backbone, path, rename_timm_keys)
