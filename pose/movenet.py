@@ -43,6 +43,10 @@ class MoveNetSinglePose(nn.Module):
         maps = self.heads(self.backbone(crops))
         return self.decode(maps)
 
+    def tfjs_outputs(self, images_nhwc: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The original graph's outputs for (N, S, S, 3) 0..255 input: ``Identity`` (N, 1, 17, 3)."""
+        return {"Identity": self(images_nhwc.permute(0, 3, 1, 2).float())[:, None]}
+
     def decode(self, maps: dict[str, torch.Tensor]) -> torch.Tensor:
         maps = {k: v.float() for k, v in maps.items()}
         heat = torch.sigmoid(maps["kpt_heatmap"])  # (N, 17, G, G)
