@@ -98,16 +98,16 @@ class BlazePoses2D(Poses2D):
     pose_flag: np.ndarray | None = None  # (N,) probability that a person is in the crop
 
 
-ESTIMATORS = ("movenet-thunder", "movenet-lightning", "blazepose-full", "blazepose-heavy")
+ESTIMATORS = ("movenet-thunder", "movenet-lightning", "blazepose-full")
 
 
 def make_estimator(name: str, device: str | None = None, weights: str | Path | None = None,
                    **kwargs) -> CropPoseEstimator:
-    """An estimator by model name: movenet-thunder, movenet-lightning, blazepose-full (-heavy)."""
+    """An estimator by model name: movenet-thunder, movenet-lightning or blazepose-full."""
+    if name not in ESTIMATORS:
+        raise ValueError(f"unknown pose estimator {name!r}; choose from {ESTIMATORS}")
     if name.startswith("movenet-"):
         return MoveNetEstimator(name, weights, device, **kwargs)
-    if name.startswith("blazepose-"):
-        from pose.blazepose_estimator import BlazePoseEstimator
+    from pose.blazepose_estimator import BlazePoseEstimator
 
-        return BlazePoseEstimator(name, weights, device, **kwargs)
-    raise ValueError(f"unknown pose estimator {name!r}; choose from {ESTIMATORS}")
+    return BlazePoseEstimator(name, weights, device, **kwargs)
