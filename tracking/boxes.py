@@ -12,41 +12,38 @@ import numpy as np
 def valid_boxes(boxes: np.ndarray) -> np.ndarray:
     """Mask of boxes a tracker can use: finite coordinates and a positive width and height."""
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    with np.errstate(invalid="ignore"):
-        return (np.isfinite(boxes).all(axis=1)
-                & (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1]))
+    return np.isfinite(boxes).all(axis=1) & (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1])
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Intersection over union of every box in ``a`` (N, 4) with every box in ``b`` (M, 4), xyxy."""
     a = np.asarray(a, dtype=np.float64).reshape(-1, 1, 4)
     b = np.asarray(b, dtype=np.float64).reshape(1, -1, 4)
-    w = np.clip(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0.0, None)
-    h = np.clip(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0.0, None)
+    w = np.maximum(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0.0)
+    h = np.maximum(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0.0)
     inter = w * h
     area_a = (a[..., 2] - a[..., 0]) * (a[..., 3] - a[..., 1])
     area_b = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
-    union = area_a + area_b - inter
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = inter / union
-    return np.where(union > 0, out, 0.0)
+    return inter / np.maximum(area_a + area_b - inter, np.finfo(np.float64).tiny)
 
 
 def xyxy_to_xysr(boxes: np.ndarray) -> np.ndarray:
     """xyxy → SORT's measurement (centre x, centre y, area, width / height)."""
-    w = boxes[:, 2] - boxes[:, 0]
-    h = boxes[:, 3] - boxes[:, 1]
-    return np.stack([boxes[:, 0] + w / 2, boxes[:, 1] + h / 2, w * h, w / h], axis=1)
+    out = np.empty((len(boxes), 4))
+    size = boxes[:, 2:] - boxes[:, :2]
+    out[:, :2] = boxes[:, :2] + size / 2
+    out[:, 2] = size[:, 0] * size[:, 1]
+    out[:, 3] = size[:, 0] / size[:, 1]
+    return out
 
 
 def xysr_to_xyxy(xysr: np.ndarray) -> np.ndarray:
-    """SORT's (centre x, centre y, area, aspect) → xyxy; NaN where area × aspect is negative."""
-    with np.errstate(invalid="ignore"):
-        w = np.sqrt(xysr[:, 2] * xysr[:, 3])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h = xysr[:, 2] / w
-    return np.stack([xysr[:, 0] - w / 2, xysr[:, 1] - h / 2,
-                     xysr[:, 0] + w / 2, xysr[:, 1] + h / 2], axis=1)
+    """SORT's (centre x, centre y, area, aspect) → xyxy; area and aspect must be positive."""
+    half = np.empty((len(xysr), 2))
+    half[:, 0] = np.sqrt(xysr[:, 2] * xysr[:, 3])  # width
+    half[:, 1] = xysr[:, 2] / half[:, 0]  # height
+    half *= 0.5
+    return np.concatenate([xysr[:, :2] - half, xysr[:, :2] + half], axis=1)
 
 
 def xyxy_to_xyah(boxes: np.ndarray) -> np.ndarray:

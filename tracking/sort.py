@@ -55,15 +55,16 @@ class Sort:
         predicted = self._predict()
 
         if self.low_score_threshold is None:
-            high = np.arange(len(boxes))
-            low = high[:0]
+            high, low = np.arange(len(boxes)), None
+            matches, free_high, free_tracks = match_by_iou(iou_matrix(boxes, predicted),
+                                                           self.iou_threshold)
         else:
             high = np.flatnonzero(scores >= self.low_score_threshold)
             low = np.flatnonzero(scores < self.low_score_threshold)
-        matches, free_high, free_tracks = match_by_iou(
-            iou_matrix(boxes[high], predicted), self.iou_threshold)
+            matches, free_high, free_tracks = match_by_iou(iou_matrix(boxes[high], predicted),
+                                                           self.iou_threshold)
         det_of_match, track_of_match = high[matches[:, 0]], matches[:, 1]
-        if len(low) and len(free_tracks):
+        if low is not None and len(low) and len(free_tracks):
             low_matches, _, _ = match_by_iou(
                 iou_matrix(boxes[low], predicted[free_tracks]), self.low_iou_threshold)
             det_of_match = np.concatenate([det_of_match, low[low_matches[:, 0]]])
@@ -85,12 +86,10 @@ class Sort:
         self._hit_streak[self._since_update > 0] = 0
         self._since_update += 1
         self._det_index[:] = -1
-        predicted = xysr_to_xyxy(self._x)
-        finite = np.isfinite(predicted).all(axis=1)
-        if not finite.all():
-            self._keep(finite)
-            predicted = predicted[finite]
-        return predicted
+        drawable = (self._x[:, 2] > 0) & (self._x[:, 3] > 0) & np.isfinite(self._x).all(axis=1)
+        if not drawable.all():  # a box with no area has nothing left to match: drop its track
+            self._keep(drawable)
+        return xysr_to_xyxy(self._x)
 
     def _correct(self, tracks: np.ndarray, boxes: np.ndarray, scores: np.ndarray,
                  det_index: np.ndarray) -> None:
