@@ -5,14 +5,21 @@ stream order. Ids start at 1 and are never reused within one tracker.
 """
 from __future__ import annotations
 
-from typing import Callable
-
+from tracking.colour_encoder import ColourEncoder
+from tracking.deepsort import DeepSort
 from tracking.sort import Sort
 
-TRACKERS: dict[str, Callable[..., object]] = {"sort": Sort}
+
+def _deepsort(**options) -> DeepSort:
+    """Deep SORT with the colour encoder unless another ``encoder`` (or None) is given."""
+    options.setdefault("encoder", ColourEncoder())
+    return DeepSort(**options)
 
 
-def make_tracker(name: str, **options):
+TRACKERS = {"sort": Sort, "deepsort": _deepsort}
+
+
+def make_tracker(name: str, **options) -> Sort | DeepSort:
     """A new tracker by name (``sort`` or ``deepsort``), with its keyword options."""
     try:
         factory = TRACKERS[name]

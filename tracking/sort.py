@@ -18,7 +18,8 @@ import numpy as np
 from common.types import Detections, Tracks
 from tracking.association import match_by_iou
 from tracking.boxes import iou_matrix, valid_boxes, xysr_to_xyxy, xyxy_to_xysr
-from tracking.sort_kalman import BatchedKalman, sort_box_model
+from tracking.batched_kalman import BatchedKalman
+from tracking.sort_kalman import sort_box_model
 
 
 class Sort:
@@ -45,6 +46,11 @@ class Sort:
         self._hit_streak = np.zeros(0, dtype=np.int64)
         self._score = np.zeros(0)
         self._det_index = np.zeros(0, dtype=np.int64)
+
+    @property
+    def live_ids(self) -> np.ndarray:
+        """Ids of every track still kept, reported or not."""
+        return self._ids.copy()
 
     def update(self, detections: Detections, image: np.ndarray | None = None) -> Tracks:
         """Advance one frame; returns the tracks reported for it (``image`` is not used by SORT)."""
