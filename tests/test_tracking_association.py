@@ -27,9 +27,10 @@ def test_box_conversions_round_trip():
     np.testing.assert_array_equal(xyxy_to_xysr(boxes)[0], [16.0, 32.0, 1800.0, 0.5])
 
 
-def test_valid_boxes_rejects_nan_inf_and_nonpositive_sizes():
-    boxes = np.array([[0, 0, 1, 1], [np.nan, 0, 1, 1], [0, 0, np.inf, 1], [5, 0, 1, 1], [0, 0, 1, 0]])
-    np.testing.assert_array_equal(valid_boxes(boxes), [True, False, False, False, False])
+def test_valid_boxes_rejects_nan_inf_absurd_and_nonpositive_sizes():
+    boxes = np.array([[0, 0, 1, 1], [np.nan, 0, 1, 1], [0, 0, np.inf, 1], [5, 0, 1, 1], [0, 0, 1, 0],
+                      [0, 0, 1e-9, 1], [0, 0, 1e300, 1e300], [-1e5, -1e5, 1e5, 1e5]])
+    np.testing.assert_array_equal(valid_boxes(boxes), [True] + [False] * 6 + [True])
 
 
 def test_match_by_iou_unambiguous_hungarian_and_rejection():

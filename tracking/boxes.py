@@ -9,10 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 
+MAX_COORDINATE = 1e6  # px; farther than any real image, near enough that areas stay finite
+MIN_SIZE = 1e-2  # px; smaller boxes would make Deep SORT's height-scaled covariances singular
+
+
 def valid_boxes(boxes: np.ndarray) -> np.ndarray:
-    """Mask of boxes a tracker can use: finite coordinates and a positive width and height."""
+    """Mask of boxes a tracker can use: coordinates within ±MAX_COORDINATE, sides ≥ MIN_SIZE."""
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    return np.isfinite(boxes).all(axis=1) & (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1])
+    with np.errstate(invalid="ignore"):  # inf − inf in a rejected box
+        size = boxes[:, 2:] - boxes[:, :2]
+    return (np.abs(boxes) <= MAX_COORDINATE).all(axis=1) & (size >= MIN_SIZE).all(axis=1)
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:

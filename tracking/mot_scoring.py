@@ -5,6 +5,7 @@ devkit they are dropped (``min_confidence=1``). A hypothesis matches a ground-tr
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,10 @@ METRICS = {"mota": "MOTA", "idf1": "IDF1", "num_switches": "IDsw",
 
 def accumulate(gt_path: str | Path, hyp_path: str | Path):
     """motmetrics accumulator comparing one sequence's tracker output with its ground truth."""
-    gt = mm.io.loadtxt(str(gt_path), fmt="mot15-2D", min_confidence=1)
-    hyp = mm.io.loadtxt(str(hyp_path), fmt="mot15-2D")
+    with warnings.catch_warnings():  # motmetrics 1.4.0 uses a pandas idiom pandas 3 deprecates
+        warnings.filterwarnings("ignore", message="Operation with tuple is deprecated")
+        gt = mm.io.loadtxt(str(gt_path), fmt="mot15-2D", min_confidence=1)
+        hyp = mm.io.loadtxt(str(hyp_path), fmt="mot15-2D")
     return mm.utils.compare_to_groundtruth(gt, hyp, "iou", distth=0.5)
 
 
