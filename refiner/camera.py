@@ -48,6 +48,21 @@ class Camera:
         xy_d = xy * (radial + tan) + np.array([self.p[1], self.p[0]]) * r2
         return self.f * xy_d + self.c
 
+    def pixel_rays(self, uv: np.ndarray, iterations: int = 20) -> np.ndarray:
+        """Distorted pixels ``(..., 2)`` → unit viewing rays ``(..., 3)`` in the camera frame.
+
+        Inverts the distortion by fixed-point iteration (converges for H36M's mild distortion).
+        """
+        xy_d = (np.asarray(uv, np.float64) - self.c) / self.f
+        xy = xy_d.copy()
+        for _ in range(iterations):
+            r2 = (xy ** 2).sum(axis=-1, keepdims=True)
+            radial = 1 + self.k[0] * r2 + self.k[1] * r2 ** 2 + self.k[2] * r2 ** 3
+            tan = self.p[0] * xy[..., 1:2] + self.p[1] * xy[..., 0:1]
+            xy = (xy_d - np.array([self.p[1], self.p[0]]) * r2) / (radial + tan)
+        rays = np.concatenate([xy, np.ones_like(xy[..., :1])], axis=-1)
+        return rays / np.linalg.norm(rays, axis=-1, keepdims=True)
+
 
 def load_cameras(path: str | Path) -> dict[str, dict[str, Camera]]:
     """Read ``h36m_cameras.json`` into ``{subject: {camera_id: Camera}}``."""

@@ -24,6 +24,7 @@ from refiner.h36m_data import ViewSequence, find_files, load_views, subjects_in
 from refiner.inference import lift_joints
 from refiner.lifter import default_weights
 from refiner.videopose3d import is_videopose3d_dir, load_videopose3d_views
+from refiner.viewing_frame import from_viewing_frame
 from refiner.weights import load_weights
 
 DEFAULT_STYLE = {"gt": "h36m", "sh": "sh"}
@@ -49,7 +50,8 @@ def evaluate_views(model: torch.nn.Module, stats, views: list[ViewSequence], sty
     joints2d = np.concatenate([v.joints2d for v in views])
     visible = np.concatenate([v.visible for v in views])
     target = np.concatenate([v.joints3d for v in views])
-    pred = lift_joints(model, stats, joints2d, visible, style)
+    # The model predicts in the viewing frame; the pelvis pixel's ray turns it into the camera frame.
+    pred = from_viewing_frame(lift_joints(model, stats, joints2d, visible, style), np.concatenate([v.rays for v in views]))
     p1, p2 = mpjpe(pred, target), p_mpjpe(pred, target)
     bounds = np.cumsum([0] + [len(v.joints2d) for v in views])
     return per_action_table((v.sequence, p1[a:b], p2[a:b]) for v, a, b in zip(views, bounds[:-1], bounds[1:]))

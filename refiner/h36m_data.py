@@ -34,6 +34,7 @@ class ViewSequence:
     joints2d: np.ndarray  # (N, 17, 2) px (projected ground truth or a detector's output)
     visible: np.ndarray  # (N, 17) bool: which 2D joints are observed
     frames: np.ndarray  # (N,) original 50 Hz frame indices
+    rays: np.ndarray  # (N, 3) camera-frame unit ray through the 2D pelvis (mid-hips), see viewing_frame
 
     @property
     def subject(self) -> str:
@@ -128,6 +129,11 @@ def sh_to_h36m17(sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, visible
 
 
+def pelvis_rays(camera: Camera, joints2d: np.ndarray) -> np.ndarray:
+    """Viewing rays ``(N, 3)`` through the mid-hip pixel (the pelvis of every input style)."""
+    return camera.pixel_rays((joints2d[:, 1] + joints2d[:, 4]) / 2).astype(np.float32)
+
+
 def camera_views(poses3d: dict[str, np.ndarray], cameras: dict[str, dict[str, Camera]],
                  camera_ids: list[str] | None = None, stride: int = 1) -> list[ViewSequence]:
     """Every (sequence, camera) pair with camera-frame 3D and projected ground-truth 2D."""
@@ -140,9 +146,9 @@ def camera_views(poses3d: dict[str, np.ndarray], cameras: dict[str, dict[str, Ca
             cam = get_camera(cameras, subject, cam_id)
             frames = np.arange(0, len(world), stride)
             cam3d = cam.world_to_camera(world[frames])
-            views.append(ViewSequence(sequence, cam_id, cam3d.astype(np.float32),
-                                      cam.project(cam3d).astype(np.float32),
-                                      np.ones((len(frames), 17), bool), frames))
+            joints2d = cam.project(cam3d).astype(np.float32)
+            views.append(ViewSequence(sequence, cam_id, cam3d.astype(np.float32), joints2d,
+                                      np.ones((len(frames), 17), bool), frames, pelvis_rays(cam, joints2d)))
     return views
 
 
@@ -162,7 +168,7 @@ def detection_views(poses3d: dict[str, np.ndarray], detections: dict[str, np.nda
             n = min(len(frames), len(detections[key]))
             joints2d, visible = sh_to_h36m17(detections[key][:n])
             views.append(ViewSequence(sequence, cam_id, cam.world_to_camera(world[frames[:n]]).astype(np.float32),
-                                      joints2d, visible, frames[:n]))
+                                      joints2d, visible, frames[:n], pelvis_rays(cam, joints2d)))
     return views
 
 

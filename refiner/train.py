@@ -71,7 +71,7 @@ def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple[S
     out = {}
     for name, (s, style) in sets.items():
         pred = lift_joints(model, stats, s.joints2d.numpy(), s.visible.numpy(), style)
-        target = s.joints3d.numpy()
+        target = s.target.numpy()  # both in the viewing frame: the same rotation leaves P1/P2 unchanged
         out[f"{name}_p1"] = float(mpjpe(pred, target).mean())
         out[f"{name}_p2"] = float(p_mpjpe(pred, target).mean())
     return out
@@ -79,7 +79,7 @@ def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple[S
 
 def batch_inputs(b: Samples, aug: dict, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, dict]:
     """Augment one batch and build its features; returns (features, target mm, style rows)."""
-    j2, j3, vis = b.joints2d, b.joints3d, b.visible
+    j2, j3, vis = b.joints2d, b.target, b.visible
     j2, j3, vis = flip(j2, j3, vis, torch.rand(len(j2), generator=generator) < aug.get("flip", 0.0))
     rows = style_rows(len(j2), aug["style_probs"], generator)
     rows = {s: m & ~b.detected for s, m in rows.items()}
@@ -145,7 +145,7 @@ def train(architecture: str, cfg: dict, out: Path, resume: bool = False, threads
     val_sets = validation_sets(cfg)
     model_cfg = cfg.get("model_config", {})
     model = build_model(architecture, model_cfg)
-    stats = init_fused(model, cfg) if architecture == "fused" and cfg.get("init") else TargetStats.fit(train_set.gt.joints3d)
+    stats = init_fused(model, cfg) if architecture == "fused" and cfg.get("init") else TargetStats.fit(train_set.gt.target)
     frozen = architecture == "fused" and cfg.get("init", {}).get("freeze_branches", False)
 
     extra = {"command": " ".join(["python -m refiner.train", "--model", architecture] + sys.argv[1:]),

@@ -12,32 +12,37 @@ import numpy as np
 import torch
 
 from refiner.h36m_data import ViewSequence, load_views
+from refiner.viewing_frame import to_viewing_frame
 
 
 @dataclass
 class Samples:
     joints2d: torch.Tensor  # (M, 17, 2) px
     visible: torch.Tensor  # (M, 17) bool
-    joints3d: torch.Tensor  # (M, 17, 3) camera mm
+    target: torch.Tensor  # (M, 17, 3) root-relative mm in the viewing frame (refiner.viewing_frame)
+    rays: torch.Tensor  # (M, 3) pelvis viewing rays, to turn predictions back into the camera frame
     detected: torch.Tensor  # (M,) bool: 2D from the Stacked-Hourglass detector (style 'sh')
+
+    FIELDS = ("joints2d", "visible", "target", "rays", "detected")
 
     def __len__(self) -> int:
         return len(self.joints2d)
 
     def take(self, idx: torch.Tensor) -> "Samples":
-        return Samples(self.joints2d[idx], self.visible[idx], self.joints3d[idx], self.detected[idx])
+        return Samples(*(getattr(self, f)[idx] for f in self.FIELDS))
 
     @staticmethod
     def from_views(views: list[ViewSequence], detected: bool) -> "Samples":
-        j2 = torch.from_numpy(np.concatenate([v.joints2d for v in views]))
-        return Samples(j2, torch.from_numpy(np.concatenate([v.visible for v in views])),
-                       torch.from_numpy(np.concatenate([v.joints3d for v in views])),
-                       torch.full((len(j2),), detected))
+        def cat(field: str) -> np.ndarray:
+            return np.concatenate([getattr(v, field) for v in views])
+        rays = cat("rays")
+        return Samples(torch.from_numpy(cat("joints2d")), torch.from_numpy(cat("visible")),
+                       torch.from_numpy(to_viewing_frame(cat("joints3d"), rays)), torch.from_numpy(rays),
+                       torch.full((len(rays),), detected))
 
     @staticmethod
     def concat(parts: list["Samples"]) -> "Samples":
-        return Samples(*(torch.cat([getattr(p, f) for p in parts]) for f in
-                         ("joints2d", "visible", "joints3d", "detected")))
+        return Samples(*(torch.cat([getattr(p, f) for p in parts]) for f in Samples.FIELDS))
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from refiner.camera import Camera, get_camera
-from refiner.h36m_data import DatasetError, ViewSequence
+from refiner.h36m_data import DatasetError, ViewSequence, pelvis_rays
 
 CAMERA_ORDER = ("54138969", "55011271", "58860488", "60457274")
 # The 17 of the 32 Human3.6M mocap joints that make H36M-17 (same as VideoPose3D's remove_joints).
@@ -58,5 +58,5 @@ def load_videopose3d_views(path_3d: str | Path, cameras: dict[str, dict[str, Cam
                     joints2d = cam.project(cam3d).astype(np.float32)
                 n = len(joints2d)
                 views.append(ViewSequence(f"{subject}/{action}", cam_id, cam3d[:n].astype(np.float32), joints2d,
-                                          np.ones((n, 17), bool), np.arange(n)))
+                                          np.ones((n, 17), bool), np.arange(n), pelvis_rays(cam, joints2d)))
     return views
