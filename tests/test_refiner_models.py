@@ -128,3 +128,18 @@ def test_lifter_load_rejects_non_refiner_weights(tmp_path):
     save_file({"x": torch.zeros(2)}, str(tmp_path / "other.safetensors"), metadata={"format": "pt"})
     with pytest.raises(WeightsError, match="not refiner weights"):
         Lifter.load(tmp_path / "other.safetensors")
+
+
+def test_evaluate_rejects_unknown_camera_and_subject(tmp_path):
+    from refiner.camera import CameraError
+    from refiner.h36m_data import DatasetError
+    root = make_dataset(tmp_path / "data", subjects=("S1",), frames=10)
+    weights = tmp_path / "w.safetensors"
+    save_weights(weights, build_model("linear", {"width": 32, "blocks": 1}), "linear", {"width": 32, "blocks": 1},
+                 TargetStats(torch.zeros(17, 3), torch.ones(17, 3)))
+    with pytest.raises(CameraError, match="camera id '12345' does not exist"):
+        evaluate_main(["--data", str(root), "--subjects", "S1", "--weights", str(weights), "--cameras", "12345"])
+    with pytest.raises(DatasetError, match="S5"):
+        evaluate_main(["--data", str(root), "--subjects", "S5", "--weights", str(weights)])
+    table = evaluate_main(["--data", str(root), "--weights", str(weights), "--input", "sh"])
+    assert table["mean"]["frames"] == 2 * 2 * 2  # 2 sequences × 2 cameras × frames 0 and 5
