@@ -55,10 +55,6 @@ class DeepSort:
         self._det_index = np.zeros(0, dtype=np.int64)
 
     @property
-    def uses_appearance(self) -> bool:
-        return self.encoder is not None
-
-    @property
     def live_ids(self) -> np.ndarray:
         """Ids of every track still kept, reported or not."""
         return self._ids.copy()
