@@ -58,9 +58,10 @@ def _bands(box: np.ndarray, keypoints: np.ndarray | None) -> list[tuple[float, f
         return float(keypoints[joints, 1][seen].mean()) if seen.any() else None
 
     shoulders, hips, feet = mean_y(_SHOULDERS), mean_y(_HIPS), mean_y(_FEET)
-    torso = (shoulders, hips) if shoulders is not None and hips is not None and hips > shoulders else fallback[0]
-    legs = (hips, feet) if hips is not None and feet is not None and feet > hips else fallback[1]
-    return [torso, legs]
+    torso_found = shoulders is not None and hips is not None and hips > shoulders
+    legs_found = hips is not None and feet is not None and feet > hips
+    return [(shoulders, hips) if torso_found else fallback[0],
+            (hips, feet) if legs_found else fallback[1]]
 
 
 def _crop(image: np.ndarray, box: np.ndarray, top: float, bottom: float) -> np.ndarray | None:

@@ -55,10 +55,6 @@ class DeepSort:
         self._det_index = np.zeros(0, dtype=np.int64)
 
     @property
-    def uses_appearance(self) -> bool:
-        return self.encoder is not None
-
-    @property
     def live_ids(self) -> np.ndarray:
         """Ids of every track still kept, reported or not."""
         return self._ids.copy()
@@ -112,13 +108,13 @@ class DeepSort:
         confirmed = np.flatnonzero(self._confirmed)
         if len(confirmed) and len(high):
             cost, limit = self._cascade_cost(confirmed, high, measurements, features)
-            for level in range(1, self.max_age + 1):  # the most recently seen tracks choose first
-                rows = np.flatnonzero(self._since_update[confirmed] == level)
+            misses = self._since_update[confirmed]
+            for level in np.unique(misses[misses <= self.max_age]).tolist():  # recent ones first
                 free = np.flatnonzero(dets_free[high])
                 if not len(free):
                     break
-                if len(rows):
-                    match(confirmed[rows], high[free], cost[np.ix_(rows, free)], limit)
+                rows = np.flatnonzero(misses == level)
+                match(confirmed[rows], high[free], cost[np.ix_(rows, free)], limit)
 
         recent = np.flatnonzero(tracks_free & (~self._confirmed | (self._since_update == 1)))
         free = np.flatnonzero(dets_free)
