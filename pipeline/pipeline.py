@@ -67,6 +67,7 @@ class Pipeline:
         self.schedule = KeyframeSchedule(detect_every)
         self._followed: Poses2D | None = None  # last frame's joints, followed between keyframes
         self._pristine = copy.deepcopy((tracker, smoother))  # stream state restarts from these
+        self._root_smoother = copy.deepcopy(smoother)
         self.timers = StageTimers()
 
     @property
@@ -99,10 +100,17 @@ class Pipeline:
                     poses3d = self.placer.place(poses3d, result.poses2d, frame.size)
             if self.smoother is not None:
                 with self.timers.time("smooth"):
-                    poses3d = Poses3D(self.smoother.smooth(tracks.ids, frame.timestamp, poses3d.joints),
-                                      poses3d.root)
+                    poses3d = self._smooth(tracks.ids, frame.timestamp, poses3d)
             result.poses3d = poses3d
         return result
+
+    def _smooth(self, track_ids: np.ndarray, timestamp: float, poses3d: Poses3D) -> Poses3D:
+        """Joints and root positions are filtered separately: they move at different speeds."""
+        joints = self.smoother.smooth(track_ids, timestamp, poses3d.joints)
+        root = poses3d.root
+        if root is not None:
+            root = self._root_smoother.smooth(track_ids, timestamp, root[:, None])[:, 0]
+        return Poses3D(joints, root)
 
     def _detect_or_follow(self, image: np.ndarray) -> Detections:
         """The detector on keyframes; between them, boxes from the joints of the previous frame."""
@@ -132,6 +140,7 @@ class Pipeline:
         self._followed = None
         self.schedule = KeyframeSchedule(self.schedule.detect_every)
         self.tracker, self.smoother = copy.deepcopy(self._pristine)
+        self._root_smoother = copy.deepcopy(self.smoother)
 
     def run(self, source: FrameSource, store: ResultsStore,
             on_result: Callable[[Frame, FrameResult], None] | None = None,
