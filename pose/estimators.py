@@ -31,9 +31,11 @@ class CropPoseEstimator:
         self.input_size, self.crop_scale, self.max_batch = input_size, crop_scale, max_batch
         self.model_name = model_name
         self.model = load_weights(model, weights, model_name).eval().to(self.device)
+        # channels-last helps the depthwise convs on CPU and GPU; fp16 only where it is fast (cuda)
         self.half = self.device.type == "cuda"
+        self.model = self.model.to(memory_format=torch.channels_last)
         if self.half:
-            self.model = self.model.half().to(memory_format=torch.channels_last)
+            self.model = self.model.half()
 
     def crops(self, image: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(N, S, S, 3) uint8 crops and their (N, 2, 3) frame -> crop transforms."""
@@ -42,9 +44,7 @@ class CropPoseEstimator:
 
     def to_tensor(self, crops: np.ndarray) -> torch.Tensor:
         t = torch.from_numpy(crops).to(self.device).permute(0, 3, 1, 2)
-        if self.half:
-            return t.half().contiguous(memory_format=torch.channels_last)
-        return t.float()
+        return (t.half() if self.half else t.float()).contiguous(memory_format=torch.channels_last)
 
     @torch.inference_mode()
     def estimate(self, image: np.ndarray, boxes: np.ndarray) -> Poses2D:
