@@ -26,9 +26,12 @@ class CropPoseEstimator:
     layout: str = ""
 
     def __init__(self, model: nn.Module, model_name: str, input_size: int, weights: str | Path | None,
-                 device: str | None, crop_scale: float, max_batch: int):
+                 device: str | None, crop_scale: float, max_batch: int | None):
         self.device = pick_device(device)
-        self.input_size, self.crop_scale, self.max_batch = input_size, crop_scale, max_batch
+        self.input_size, self.crop_scale = input_size, crop_scale
+        # On CPU the per-person cost rises beyond ~2 crops per batch (thunder's activations leave
+        # the cache: 40 ms/person at 2, 50 at 8), so big crop lists run in chunks there.
+        self.max_batch = max_batch or (2 if self.device.type == "cpu" else 64)
         self.model_name = model_name
         self.model = load_weights(model, weights, model_name).eval().to(self.device)
         # channels-last helps the depthwise convs on CPU and GPU; fp16 only where it is fast (cuda)
@@ -72,7 +75,7 @@ class MoveNetEstimator(CropPoseEstimator):
     layout = "coco17"
 
     def __init__(self, name: str = "movenet-thunder", weights: str | Path | None = None,
-                 device: str | None = None, crop_scale: float = 1.25, max_batch: int = 32):
+                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None):
         from pose.movenet import MoveNetSinglePose
 
         model = MoveNetSinglePose(name)

@@ -84,12 +84,19 @@ def _vtest_frame(shared_data, index=200):
     return frame[:, :, ::-1].copy()
 
 
-def test_vtest_people_match_the_tfjs_reference(shared_data, detector):
+@pytest.fixture(scope="module")
+def vtest(shared_data, detector):
+    """vtest.avi frame 200 and its native-size detections."""
+    frame = _vtest_frame(shared_data)
+    return frame, detector.detect(frame)
+
+
+def test_vtest_people_match_the_tfjs_reference(shared_data, vtest):
     """Frame 200: our uncapped detector finds the 6 people TF.js reported, at the same boxes."""
     from conftest import require
 
     ref = np.load(require(shared_data / "tfjs_reference" / "movenet-multipose.npz"))["output/Identity"][0]
-    found = detector.detect(_vtest_frame(shared_data))
+    found = vtest[1]
     ref_boxes = ref[:, [52, 51, 54, 53]] * [768, 576, 768, 576]
     for box in ref_boxes[ref[:, 55] > 0.2]:
         assert np.abs(found.boxes - box).max(axis=1).min() < 0.5
@@ -99,10 +106,9 @@ def test_vtest_people_match_the_tfjs_reference(shared_data, detector):
     assert inside.mean() > 0.95
 
 
-def test_downscaled_inference_maps_back_to_the_frame(shared_data, detector):
-    frame = _vtest_frame(shared_data)
-    small = PersonDetector(device="cpu", size=512)
-    a, b = detector.detect(frame), small.detect(frame)
+def test_downscaled_inference_maps_back_to_the_frame(vtest):
+    frame, a = vtest
+    b = PersonDetector(device="cpu", size=512).detect(frame)
     assert len(b) >= 3
     for box in b.boxes:  # every downscaled detection overlaps a native one
         iou = _iou(box, a.boxes)

@@ -4,7 +4,8 @@
 
 Pose estimators: network + decoding for batches of 1 and 8 person crops (reported per
 batch and per person). Detector: network only ("heads") and the full ``detect`` (resize,
-network, decoding, NMS) at several inference sizes.
+network, decoding, NMS) at several inference sizes. Wall-clock and process CPU time are both
+printed: on a shared machine use ``--threads 1`` and read the CPU column.
 """
 from __future__ import annotations
 
@@ -24,18 +25,24 @@ from detection import PersonDetector  # noqa: E402
 from pose import make_estimator  # noqa: E402
 
 
-def median_ms(fn, repeats: int, device: torch.device) -> float:
+def median_ms(fn, repeats: int, device: torch.device) -> tuple[float, float]:
+    """Median wall-clock and process-CPU milliseconds per call.
+
+    On a shared machine the wall clock includes waiting for a core; the CPU time does not, so
+    with ``--threads 1`` it is the cost of the work itself.
+    """
     fn()  # warm-up (allocations, cudnn/mkldnn algorithm choice)
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
         if device.type == "cuda":
             torch.cuda.synchronize()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         if device.type == "cuda":
             torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
 
 
 def main() -> None:
@@ -55,18 +62,19 @@ def main() -> None:
             est = make_estimator(name, device=args.device)
             for batch in (1, 8):
                 crops = est.to_tensor(rng.integers(0, 255, (batch, est.input_size, est.input_size, 3), dtype=np.uint8))
-                ms = median_ms(lambda: est.run(crops), args.repeats, est.device)
-                print(f"{name:18s} batch {batch}: {ms:7.1f} ms  ({ms / batch:6.1f} ms/person)  [{est.device}]")
+                ms, cpu = median_ms(lambda: est.run(crops), args.repeats, est.device)
+                print(f"{name:18s} batch {batch}: wall {ms:7.1f} ms ({ms / batch:6.1f}/person), "
+                      f"cpu {cpu:7.1f} ms ({cpu / batch:6.1f}/person)  [{est.device}]")
 
         det = PersonDetector(device=args.device)
         for h, w, size in ((256, 352, "native"), (576, 768, 512), (576, 768, "native")):
             det.size = size
             frame = rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
             tensor, _ = det.prepare(frame)
-            heads = median_ms(lambda: det.model(tensor), args.repeats, det.device)
-            full = median_ms(lambda: det.detect(frame), args.repeats, det.device)
-            print(f"movenet-multipose  frame {h}x{w} -> input {tuple(tensor.shape[-2:])}: heads {heads:6.1f} ms, "
-                  f"detect() {full:6.1f} ms  [{det.device}]")
+            heads, heads_cpu = median_ms(lambda: det.model(tensor), args.repeats, det.device)
+            full, full_cpu = median_ms(lambda: det.detect(frame), args.repeats, det.device)
+            print(f"movenet-multipose  frame {h}x{w} -> input {tuple(tensor.shape[-2:])}: heads wall {heads:6.1f} "
+                  f"cpu {heads_cpu:6.1f} ms; detect() wall {full:6.1f} cpu {full_cpu:6.1f} ms  [{det.device}]")
 
 
 if __name__ == "__main__":
