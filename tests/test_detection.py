@@ -122,3 +122,10 @@ def _iou(box, boxes):
     inter = np.prod(np.clip(rb - lt, 0, None), axis=1)
     area = lambda b: (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])  # noqa: E731
     return inter / (area(box) + area(boxes) - inter)
+
+
+def test_vtest_crowded_frame_exceeds_the_graphs_six_people(shared_data, detector):
+    """Frame 720 has 8 people; the original graph could report at most 6."""
+    found = detector.detect(_vtest_frame(shared_data, 720))
+    assert len(found) >= 7
+    assert (found.scores >= 0.2).all()
