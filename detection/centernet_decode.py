@@ -53,7 +53,10 @@ def _decode_one(maps, input_hw, stride, sigma_factor, keypoint_threshold, peak_t
     pooled = F.max_pool2d(center[None, None], PEAK_WINDOW, 1, PEAK_WINDOW // 2)[0, 0]
     peaks = (center * ((center - pooled).abs() < peak_tolerance)).flatten()
     values, order = torch.sort(peaks, descending=True, stable=True)
-    keep = values > min_center_score if max_people is None else torch.arange(len(values)) < max_people
+    if max_people is None:
+        keep = values > min_center_score
+    else:
+        keep = torch.arange(len(values), device=values.device) < max_people
     values, order = values[keep], order[keep]
     cy, cx = order // wf, order % wf
     cyf, cxf = cy.float(), cx.float()
@@ -74,7 +77,7 @@ def _decode_one(maps, input_hw, stride, sigma_factor, keypoint_threshold, peak_t
     hy, hx = _refine_in_boxes(heat, boxes, coarse_y, coarse_x, spread)
 
     kpt_offset = maps["kpt_offset"].reshape(17, 2, hf, wf)
-    joint = torch.arange(17)[None].expand_as(hy)
+    joint = torch.arange(17, device=hy.device)[None].expand_as(hy)
     ky = (hy.float() + kpt_offset[joint, 0, hy, hx]) * (float(stride) / in_h)
     kx = (hx.float() + kpt_offset[joint, 1, hy, hx]) * (float(stride) / in_w)
     kscore = _joint_scores(heat, boxes, coarse_y, coarse_x, spread, hy, hx)
@@ -97,16 +100,16 @@ def _refine_in_boxes(heat, boxes, coarse_y, coarse_x, spread):
     """Per person and joint, the cell maximising heat * weight inside the box -> (P, 17) rows, cols."""
     people = len(boxes)
     if people == 0:
-        empty = torch.zeros(0, 17, dtype=torch.long)
+        empty = torch.zeros(0, 17, dtype=torch.long, device=heat.device)
         return empty, empty
     hf, wf = heat.shape[1:]
     r0, c0 = boxes[:, 0].ceil().long(), boxes[:, 1].ceil().long()
     r1, c1 = boxes[:, 2].ceil().long(), boxes[:, 3].ceil().long()
     win_h, win_w = int((r1 - r0).max().clamp_min(1)), int((c1 - c0).max().clamp_min(1))
-    rows = (r0[:, None] + torch.arange(win_h)).clamp(max=hf - 1)  # (P, h)
-    cols = (c0[:, None] + torch.arange(win_w)).clamp(max=wf - 1)  # (P, w)
-    valid = ((r0[:, None] + torch.arange(win_h)) < r1[:, None])[:, :, None] & \
-            ((c0[:, None] + torch.arange(win_w)) < c1[:, None])[:, None, :]  # (P, h, w)
+    row_span = r0[:, None] + torch.arange(win_h, device=heat.device)  # (P, h)
+    col_span = c0[:, None] + torch.arange(win_w, device=heat.device)  # (P, w)
+    rows, cols = row_span.clamp(max=hf - 1), col_span.clamp(max=wf - 1)
+    valid = (row_span < r1[:, None])[:, :, None] & (col_span < c1[:, None])[:, None, :]  # (P, h, w)
     window = heat[:, rows[:, :, None], cols[:, None, :]].permute(1, 0, 2, 3)  # (P, 17, h, w)
     weight = _weight(rows.float()[:, None, :, None], cols.float()[:, None, None, :],
                      coarse_y[..., None, None], coarse_x[..., None, None], spread)
@@ -122,7 +125,7 @@ def _joint_scores(heat, boxes, coarse_y, coarse_x, spread, hy, hx):
     """heat * weight * inside-box at each chosen cell, maximised over all people, (P, 17)."""
     if len(boxes) == 0:
         return hy.float()
-    joint = torch.arange(17)[None].expand_as(hy)
+    joint = torch.arange(17, device=hy.device)[None].expand_as(hy)
     rows, cols = hy.float(), hx.float()
     weight = _weight(rows[:, :, None], cols[:, :, None], coarse_y.T[None], coarse_x.T[None], spread)  # (P,17,P')
     inside = _inside(boxes, rows[:, :, None], cols[:, :, None])  # (P, 17, P')

@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from detection.centernet_decode import MultiPoseDecoding, decode_multipose
 from pose.centernet_heads import CenterNetHeads
 from pose.mobilenet_v2_fpn import MobileNetV2FPN
 from pose.tfjs_archive import GraphWeights
@@ -16,6 +17,7 @@ from pose.tfjs_archive import GraphWeights
 MODEL_NAME = "movenet-multipose"
 HEADS = ("center", "box_scale", "box_offset", "kpt_heatmap", "kpt_regress", "kpt_offset")
 STRIDE = 4
+TFJS_PEOPLE = 6  # the original graph keeps the 6 best people
 
 
 class MoveNetMultiPose(nn.Module):
@@ -32,6 +34,20 @@ class MoveNetMultiPose(nn.Module):
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         return self.heads(self.backbone(images))
+
+    def decode(self, maps: dict[str, torch.Tensor], input_hw: tuple[int, int], max_people: int | None = None,
+               min_center_score: float = 0.1) -> list[MultiPoseDecoding]:
+        """People per image (see ``decode_multipose``) with this graph's decoding constants."""
+        return decode_multipose(maps, input_hw, stride=STRIDE, sigma_factor=float(self.keypoint_sigma_factor),
+                                keypoint_threshold=float(self.keypoint_score_threshold),
+                                peak_tolerance=float(self.peak_tolerance), max_people=max_people,
+                                min_center_score=min_center_score)
+
+    def tfjs_outputs(self, images_nhwc: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The original graph's output for (N, H, W, 3) 0..255: ``Identity`` (N, 6, 56), top 6 people."""
+        x = images_nhwc.permute(0, 3, 1, 2).float()
+        people = self.decode(self(x), tuple(x.shape[-2:]), max_people=TFJS_PEOPLE, min_center_score=0.0)
+        return {"Identity": torch.cat([p.tfjs_layout(TFJS_PEOPLE) for p in people])}
 
     def load_tfjs(self, w: GraphWeights) -> None:
         self.backbone.load_tfjs(w)

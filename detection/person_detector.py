@@ -17,8 +17,7 @@ from torchvision.ops import nms
 
 from common.device import pick_device
 from common.types import Detections
-from detection.centernet_decode import decode_multipose
-from detection.movenet_multipose import MODEL_NAME, STRIDE, MoveNetMultiPose
+from detection.movenet_multipose import MODEL_NAME, MoveNetMultiPose
 from pose.image_input import as_rgb_uint8
 from pose.weights import load_weights
 
@@ -37,9 +36,11 @@ class PersonDetector:
         self.size, self.max_side = size, max_side
         self.score_threshold, self.nms_iou, self.min_center_score = score_threshold, nms_iou, min_center_score
         self.model = load_weights(MoveNetMultiPose(), weights, MODEL_NAME).eval().to(self.device)
+        # channels-last helps the depthwise convs on CPU and GPU; fp16 only where it is fast (cuda)
         self.half = self.device.type == "cuda"
+        self.model = self.model.to(memory_format=torch.channels_last)
         if self.half:
-            self.model = self.model.half().to(memory_format=torch.channels_last)
+            self.model = self.model.half()
 
     def inference_scale(self, height: int, width: int) -> float:
         """Factor applied to the frame before padding to a multiple of 32."""
@@ -61,21 +62,14 @@ class PersonDetector:
         if pad_h or pad_w:
             image = np.pad(image, ((0, pad_h), (0, pad_w), (0, 0)))
         tensor = torch.from_numpy(image).to(self.device).permute(2, 0, 1)[None]
-        tensor = tensor.half() if self.half else tensor.float()
-        if self.half:
-            tensor = tensor.contiguous(memory_format=torch.channels_last)
+        tensor = (tensor.half() if self.half else tensor.float()).contiguous(memory_format=torch.channels_last)
         return tensor, (new_w / w, new_h / h)
 
     @torch.inference_mode()
     def detect(self, image: np.ndarray) -> Detections:
         tensor, (sx, sy) = self.prepare(image)
         maps = self.model(tensor)
-        people = decode_multipose(
-            maps, tuple(tensor.shape[-2:]), stride=STRIDE,
-            sigma_factor=float(self.model.keypoint_sigma_factor),
-            keypoint_threshold=float(self.model.keypoint_score_threshold),
-            peak_tolerance=float(self.model.peak_tolerance),
-            max_people=None, min_center_score=self.min_center_score)[0]
+        people = self.model.decode(maps, tuple(tensor.shape[-2:]), min_center_score=self.min_center_score)[0]
         keep = people.scores >= self.score_threshold
         if not keep.any():
             return Detections.empty()

@@ -23,7 +23,7 @@ class BlazePoseEstimator(CropPoseEstimator):
     layout = "blazepose33"
 
     def __init__(self, name: str = "blazepose-full", weights: str | Path | None = None,
-                 device: str | None = None, crop_scale: float = 1.25, max_batch: int = 32):
+                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None):
         super().__init__(BlazePoseLandmarks(name), name, INPUT_SIZE, weights, device, crop_scale, max_batch)
 
     def run(self, batch: torch.Tensor) -> dict[str, np.ndarray]:

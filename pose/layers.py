@@ -32,15 +32,29 @@ class TfConv2d(nn.Conv2d):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._tf_pad:
-            # F.pad takes (left, right, top, bottom)
-            x = F.pad(x, _same_pad(x.shape[-1], self.kernel_size[1], self.stride[1])
-                      + _same_pad(x.shape[-2], self.kernel_size[0], self.stride[0]))
-        y = super().forward(x)
+            y = self._tf_same_strided(x)
+        else:
+            y = super().forward(x)
         if self.act == "relu6":
             return F.hardtanh_(y, 0.0, 6.0)
         if self.act == "relu":
             return F.relu_(y)
         return y
+
+    def _tf_same_strided(self, x: torch.Tensor) -> torch.Tensor:
+        """TF SAME with stride 2 pads (k-2)//2 before and one more after (for even sizes).
+
+        Instead of copying the input into a padded tensor, widen the kernel by a leading zero
+        tap and pad symmetrically inside the conv: the same sums, no extra activation copy.
+        """
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        h, w = x.shape[-2:]
+        if (sh, sw) == (2, 2) and kh % 2 and kw % 2 and h % 2 == 0 and w % 2 == 0:
+            weight = F.pad(self.weight, (1, 0, 1, 0))
+            return F.conv2d(x, weight, self.bias, 2, (kh // 2, kw // 2), groups=self.groups)
+        # F.pad takes (left, right, top, bottom)
+        x = F.pad(x, _same_pad(w, kw, sw) + _same_pad(h, kh, sh))
+        return super().forward(x)
 
     def load_tf(self, kernel: np.ndarray, bias: np.ndarray | None = None) -> None:
         """Copy TF weights: conv ``(kh, kw, in, out)``, depthwise ``(kh, kw, C, 1)``."""

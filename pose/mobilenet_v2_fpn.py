@@ -45,7 +45,8 @@ class InvertedResidual(nn.Module):
         base = _EXTRACTOR + "model/" + name
         if self.expand is not None:
             self.expand.load_tf(w.take(base + "_expand/Conv2D_weights"), w.take(base + "_expand/Conv2D_bn_offset"))
-        self.depthwise.load_tf(w.take(base + "_depthwise/depthwise_weights"), w.take(base + "_depthwise/depthwise_bn_offset"))
+        self.depthwise.load_tf(w.take(base + "_depthwise/depthwise_weights"),
+                               w.take(base + "_depthwise/depthwise_bn_offset"))
         self.project.load_tf(w.take(base + "_project/Conv2D_weights"), w.take(base + "_project/Conv2D_bn_offset"))
 
 

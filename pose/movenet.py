@@ -74,7 +74,8 @@ class MoveNetSinglePose(nn.Module):
         self.backbone.load_tfjs(w)
         self.heads.load_tfjs(w)
         with torch.no_grad():
-            self.center_prior.copy_(torch.from_numpy(w.take("ConstantFolding/truediv_2_recip", (grid, grid, 1))[..., 0]))
+            prior = w.take("ConstantFolding/truediv_2_recip", (grid, grid, 1))[..., 0]
+            self.center_prior.copy_(torch.from_numpy(prior))
             self.distance_bias.fill_(float(w.take("add_5/y")))
             self.output_scale.copy_(torch.from_numpy(w.take("Reshape_13", (1, 1, 1, 2)).reshape(2)))
         rows = w.take("strided_slice_3", (grid, grid, 1))[..., 0]

