@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, fields
 
+import torch
+
 from common.device import pick_device
 from pipeline.pipeline import Pipeline
 
@@ -29,6 +31,7 @@ class PipelineOptions:
     lift: bool = True  # 2D -> 3D with the refiner
     smoothing: bool = True  # One Euro filter on 3D joints
     fov_deg: float = 60.0  # assumed horizontal field of view for placing people in the scene
+    threads: int = 0  # CPU threads for torch; 0 keeps torch's default (all cores). 1 is best on a busy machine
 
     def __post_init__(self) -> None:
         if self.pose_model not in POSE_MODELS:
@@ -70,6 +73,8 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     from tracking import make_tracker
 
     options = options or PipelineOptions()
+    if options.threads > 0:
+        torch.set_num_threads(options.threads)
     device = str(pick_device(options.device))
     size = "native" if options.detector_size == "native" else int(options.detector_size)
     detector = PersonDetector(device=device, size=size)

@@ -1,0 +1,51 @@
+"""The whole pipeline with the shipped models on real frames of the bundled demo clip."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from common.skeleton import H36M17
+from common.sources import open_source
+from common.store import ResultsStore
+from pipeline.factory import PipelineOptions, build_pipeline
+
+DEMO = Path(__file__).resolve().parent.parent / "assets" / "demo.mp4"
+
+
+@pytest.fixture(scope="module")
+def processed():
+    pipeline = build_pipeline(PipelineOptions(device="cpu", detect_every=2, min_hits=1))
+    store = ResultsStore()
+    with open_source(str(DEMO)) as source:
+        pipeline.run(source, store, max_frames=6)
+    return pipeline, store
+
+
+def test_people_are_found_tracked_and_lifted(processed):
+    pipeline, store = processed
+    assert pipeline.stages == ["detector", "tracker", "estimator", "lifter", "placer", "smoother"]
+    counts = [len(store.frame(i)) for i in range(6)]
+    assert min(counts) >= 3, counts  # the clip shows 5-7 walking people throughout
+    last = store.frame(5)
+    assert set(last.track_ids) <= set(store.frame(0).track_ids) | set(store.frame(1).track_ids) | \
+        set(store.frame(2).track_ids)  # no new ids for the same people over 6 frames
+    assert {"detect", "follow", "pose2d", "lift"} <= set(pipeline.timers.median_ms())
+
+
+def test_lifted_skeletons_have_human_proportions(processed):
+    _, store = processed
+    joints = np.concatenate([store.frame(i).poses3d.joints for i in range(6)])
+    joints = joints[np.isfinite(joints).all(axis=(1, 2))]
+    assert len(joints) >= 15
+    thigh = np.linalg.norm(joints[:, 2] - joints[:, 1], axis=1)  # right knee - right hip
+    assert 250 < np.median(thigh) < 600
+    assert np.allclose(joints[:, 0], 0, atol=1e-3)  # root-relative
+    head_above_feet = joints[:, H36M17.index("head"), 1] < joints[:, H36M17.index("r_ankle"), 1]
+    assert head_above_feet.mean() > 0.9  # camera frame: y points down
+
+
+def test_people_stand_in_front_of_the_camera(processed):
+    _, store = processed
+    roots = np.concatenate([store.frame(i).poses3d.root for i in range(6)])
+    roots = roots[np.isfinite(roots).all(axis=1)]
+    assert len(roots) >= 10 and (roots[:, 2] > 2000).all()  # small people are metres away
