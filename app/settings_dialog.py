@@ -1,0 +1,106 @@
+"""Processing settings, one editor per :class:`pipeline.factory.PipelineOptions` field.
+
+A field's editor follows its default's type; ``field(metadata={"choices": [...], "help": "..."})``
+on an option turns it into a drop-down and gives it a tooltip.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                             QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+
+from app.errors import report_error
+from app.settings import option_default, option_fields
+from pipeline.factory import PipelineOptions
+
+AUTO = "auto"
+# Choices for options whose field does not list them itself.
+KNOWN_CHOICES = {"device": (AUTO, "cpu", "cuda")}
+
+
+def _choices(field: dataclasses.Field) -> tuple[str, ...] | None:
+    choices = field.metadata.get("choices") or KNOWN_CHOICES.get(field.name)
+    if choices is None:
+        return None
+    choices = tuple(str(c) for c in choices)
+    return choices if option_default(field) is not None or AUTO in choices else (AUTO, *choices)
+
+
+class _Editor:
+    """Reads and writes one option through the widget that suits its type."""
+
+    def __init__(self, field: dataclasses.Field, value):
+        self.field = field
+        default = option_default(field)
+        choices = _choices(field)
+        if choices is not None:
+            self.widget: QWidget = QComboBox()
+            self.widget.addItems(choices)
+            self.widget.setEditable(field.name in KNOWN_CHOICES)  # e.g. cuda:1
+            self.widget.setCurrentText(AUTO if value is None else str(value))
+        elif isinstance(default, bool):
+            self.widget = QCheckBox()
+            self.widget.setChecked(bool(value))
+        elif isinstance(default, int):
+            self.widget = QSpinBox()
+            self.widget.setRange(-1_000_000, 1_000_000)
+            self.widget.setValue(int(value))
+        elif isinstance(default, float):
+            self.widget = QDoubleSpinBox()
+            self.widget.setRange(-1e6, 1e6)
+            self.widget.setDecimals(3)
+            self.widget.setValue(float(value))
+        else:
+            self.widget = QLineEdit("" if value is None else str(value))
+            self.widget.setPlaceholderText(AUTO)
+        if field.metadata.get("help"):
+            self.widget.setToolTip(str(field.metadata["help"]))
+
+    def value(self):
+        default = option_default(self.field)
+        if isinstance(self.widget, QComboBox):
+            text = self.widget.currentText().strip()
+            if text in ("", AUTO) and default is None:
+                return None
+            return type(default)(text) if default is not None else text
+        if isinstance(self.widget, QCheckBox):
+            return self.widget.isChecked()
+        if isinstance(self.widget, (QSpinBox, QDoubleSpinBox)):
+            return self.widget.value()
+        text = self.widget.text().strip()
+        return None if text == "" and default is None else text
+
+
+class SettingsDialog(QDialog):
+    """Edits PipelineOptions; used for the next processing run."""
+
+    def __init__(self, options: PipelineOptions, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Processing settings")
+        form = QFormLayout()
+        self.editors = {}
+        for field in option_fields():
+            editor = _Editor(field, getattr(options, field.name))
+            self.editors[field.name] = editor
+            form.addRow(field.name.replace("_", " ").capitalize(), editor.widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Changes apply the next time an input is processed "
+                                "(Process › Process again)."))
+        layout.addWidget(buttons)
+
+    def options(self) -> PipelineOptions:
+        """The edited options; raises ValueError/TypeError if PipelineOptions rejects them."""
+        return PipelineOptions(**{name: editor.value() for name, editor in self.editors.items()})
+
+    def accept(self) -> None:
+        try:
+            self.options()
+        except (TypeError, ValueError) as exc:
+            report_error(self, "Invalid setting", exc)
+            return
+        super().accept()
