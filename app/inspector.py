@@ -51,6 +51,7 @@ class Inspector(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setToolTip("Joints at the current frame (mm, relative to the pelvis; camera axes: "
                               "x right, y down, z forward). Select a row to plot that joint.")
+        self.table.setMinimumWidth(260)
         self.table.itemSelectionChanged.connect(self._plot_joint)
         self.cursors: list[pg.InfiniteLine] = []
         self.angle_plots = pg.GraphicsLayoutWidget()

@@ -21,6 +21,7 @@ BONES = np.array(H36M17.bones)
 HEAD = H36M17.index("head")
 MM_PER_M = 1000.0
 DIMMED_ALPHA = 0.3
+LABEL_DEPTH = 100
 
 
 class _PersonItems:
@@ -30,6 +31,9 @@ class _PersonItems:
         self.bones = gl.GLLinePlotItem(mode="lines", antialias=True)
         self.joints = gl.GLScatterPlotItem(pxMode=True)
         self.label = gl.GLTextItem()
+        # Text is painted with a QPainter, which rebinds the widget's framebuffer: draw it after
+        # all geometry so off-screen renders (renderToArray) still get every skeleton.
+        self.label.setDepthValue(LABEL_DEPTH)
         for item in (self.bones, self.joints, self.label):
             view.addItem(item)
 
