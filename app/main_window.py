@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
         self.progress.setFormat("%v / %m frames" if self.progress.maximum() else "%v frames")
 
     def _on_frame_processed(self, worker: ProcessingWorker, frame, result: FrameResult) -> None:
+        worker.frame_consumed()
         if worker is not self.worker:
             return  # a stopped run's last results, still queued
         follow = not self.timeline.playing and self.timeline.frame >= self.timeline.last_frame

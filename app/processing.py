@@ -2,8 +2,12 @@
 
 The GUI thread owns the ResultsStore and adds results as they arrive by signal, so the store is
 never touched by two threads (it is not thread-safe) and the GUI thread never runs a model.
+At most ``MAX_IN_FLIGHT`` frames wait for the GUI: when processing outruns drawing (no models,
+a fast GPU) the worker waits instead of queueing decoded frames without bound.
 """
 from __future__ import annotations
+
+import threading
 
 from PyQt6.QtCore import QThread, pyqtSignal
 
@@ -11,6 +15,8 @@ from common.sources import FrameSource, open_source
 from common.types import FrameResult
 from pipeline.factory import PipelineOptions, build_pipeline
 from pipeline.pipeline import Cancelled
+
+MAX_IN_FLIGHT = 8
 
 
 class _HandOffToGui:
@@ -38,9 +44,10 @@ class ProcessingWorker(QThread):
             raise ValueError("give either an input spec or an opened source")
         self.options, self.spec, self.source, self.max_frames = options, spec, source, max_frames
         self.was_cancelled = False
-        self.frames_done = 0
+        self.frames_done = 0  # frames handed to the GUI
         self.median_ms: dict[str, float] = {}
         self._cancel_requested = False
+        self._in_flight = threading.Semaphore(MAX_IN_FLIGHT)
 
     def cancel(self) -> None:
         """Ask the worker to stop after the current frame (results so far are kept)."""
@@ -49,13 +56,12 @@ class ProcessingWorker(QThread):
     def run(self) -> None:
         pipeline = None
         try:
-            pipeline = build_pipeline(self.options)
-            self.stages_ready.emit(pipeline.stages)
             source = self.source if self.source is not None else open_source(self.spec)
-            with source:
-                self.frames_done = pipeline.run(source, _HandOffToGui(), on_result=self._forward,
-                                                cancelled=lambda: self._cancel_requested,
-                                                max_frames=self.max_frames)
+            with source:  # closed even if a model fails to load
+                pipeline = build_pipeline(self.options)
+                self.stages_ready.emit(pipeline.stages)
+                pipeline.run(source, _HandOffToGui(), on_result=self._forward,
+                             cancelled=lambda: self._cancel_requested, max_frames=self.max_frames)
         except Cancelled:
             self.was_cancelled = True
         except Exception as exc:  # shown to the user as a dialog by the window
@@ -64,6 +70,14 @@ class ProcessingWorker(QThread):
             if pipeline is not None:
                 self.median_ms = pipeline.timers.median_ms()
 
+    def frame_consumed(self) -> None:
+        """The GUI has handled one ``frame_processed``; the worker may send another."""
+        self._in_flight.release()
+
     def _forward(self, frame, result) -> None:
+        while not self._in_flight.acquire(timeout=0.05):
+            if self._cancel_requested:
+                self.was_cancelled = True
+                return  # the GUI may be waiting for this thread; do not wait for it
         self.frames_done += 1
         self.frame_processed.emit(frame, result)

@@ -7,6 +7,8 @@ test runs the real pipeline on a few frames.
 """
 from __future__ import annotations
 
+import time
+
 import cv2
 import numpy as np
 import pytest
@@ -19,7 +21,7 @@ from PyQt6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa
 from PyQt6.QtGui import QDropEvent  # noqa: E402
 from PyQt6.QtWidgets import QMessageBox  # noqa: E402
 
-from app import launch  # noqa: E402
+from app import launch, processing  # noqa: E402
 from app.export_dialog import ExportDialog  # noqa: E402
 from app.export_job import ExportRequest  # noqa: E402
 from app.main_window import MainWindow  # noqa: E402
@@ -30,8 +32,9 @@ from common.exporters import VideoOptions  # noqa: E402
 from common.skeleton import H36M17  # noqa: E402
 from common.sources import VideoFileSource  # noqa: E402
 from common.store import ResultsStore  # noqa: E402
-from common.types import FrameResult, Poses2D, Poses3D  # noqa: E402
+from common.types import Detections, FrameResult, Poses2D, Poses3D, Tracks  # noqa: E402
 from pipeline.factory import PipelineOptions  # noqa: E402
+from pipeline.pipeline import Pipeline  # noqa: E402
 from tests.media_fixtures import write_mjpg_avi, write_mp4  # noqa: E402
 
 import main as posescope_main  # noqa: E402
@@ -353,3 +356,30 @@ def test_settings_persist_between_sessions(qtbot, tmp_path):
     assert dialog.options().device == "cpu"
     dialog.editors["device"].widget.setCurrentText("auto")
     assert dialog.options().device is None
+
+
+class _SlowDetector:
+    """Finds nobody, slowly: long enough for a cancel to land mid-video."""
+
+    def detect(self, image):
+        time.sleep(0.03)
+        return Detections.empty()
+
+
+class _NoTracks:
+    def update(self, detections, image=None):
+        return Tracks.empty()
+
+
+def test_cancel_keeps_what_was_processed(qtbot, window, errors, monkeypatch):
+    monkeypatch.setattr(processing, "build_pipeline",
+                        lambda options: Pipeline(detector=_SlowDetector(), tracker=_NoTracks()))
+    window.open_input(str(DEMO))
+    qtbot.waitUntil(lambda: len(window.store) >= 3, timeout=20_000)
+    assert window.cancel_button.isVisible()
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    kept = len(window.store)
+    assert 3 <= kept < 80 and errors == []
+    assert "cancelled after" in window.statusBar().currentMessage()
+    assert window.timeline.last_frame == kept - 1 and not window.cancel_button.isVisible()
