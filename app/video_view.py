@@ -1,6 +1,7 @@
 """The video panel: the current frame with its results drawn, scaled to fit; clicks pick people."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QImage, QPainter
@@ -18,6 +19,7 @@ class VideoView(QWidget):
         super().__init__(parent)
         self._image: QImage | None = None
         self._pixels: np.ndarray | None = None  # keeps the QImage's memory alive
+        self._scaled: tuple[tuple[int, int], np.ndarray, QImage] | None = None  # drawn at screen size
         self._message = PLACEHOLDER
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -31,6 +33,7 @@ class VideoView(QWidget):
             self._pixels = np.ascontiguousarray(rgb)
             h, w = self._pixels.shape[:2]
             self._image = QImage(self._pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        self._scaled = None
         self._message = message
         self.update()
 
@@ -51,12 +54,23 @@ class VideoView(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(20, 21, 26))
         if self._image is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(self._target_rect(), self._image)
+            rect = self._target_rect()
+            painter.drawImage(rect.topLeft(), self._screen_image(int(rect.width()), int(rect.height())))
         if self._message:
             painter.setPen(QColor(200, 203, 210))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._message)
         painter.end()
+
+    def _screen_image(self, width: int, height: int) -> QImage:
+        """The frame resized once per size with OpenCV (much faster than QPainter's smooth scaling)."""
+        if self._scaled is None or self._scaled[0] != (width, height):
+            interpolation = cv2.INTER_AREA if width < self._pixels.shape[1] else cv2.INTER_LINEAR
+            pixels = np.ascontiguousarray(cv2.resize(self._pixels, (max(1, width), max(1, height)),
+                                                     interpolation=interpolation))
+            image = QImage(pixels.data, pixels.shape[1], pixels.shape[0], 3 * pixels.shape[1],
+                           QImage.Format.Format_RGB888)
+            self._scaled = ((width, height), pixels, image)
+        return self._scaled[2]
 
     def widget_to_image(self, point: QPointF) -> tuple[float, float] | None:
         rect = self._target_rect()
