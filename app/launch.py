@@ -1,8 +1,12 @@
 """Start the desktop app: ``python main.py [--input FILE]``."""
 from __future__ import annotations
 
+import sys
+import traceback
+
 from PyQt6.QtCore import QTimer
 
+from app.errors import report_error
 from app.main_window import MainWindow
 from app.qt_setup import create_application
 
@@ -21,8 +25,16 @@ def open_main_window(spec: str | None = None, max_frames: int | None = None) -> 
     return window
 
 
+def _show_unexpected_error(kind, exc, tb) -> None:
+    """Last resort for a bug: the traceback goes to stderr, the user gets a dialog, the app lives
+    on (PyQt would otherwise abort the process on an exception escaping a slot)."""
+    traceback.print_exception(kind, exc, tb, file=sys.stderr)
+    report_error(None, "Unexpected error", f"{kind.__name__}: {exc}\n\nDetails were printed to the terminal.")
+
+
 def run_app(spec: str | None = None) -> int:
     """Run the app until its window closes; returns the exit code."""
     application = create_application()
+    sys.excepthook = _show_unexpected_error
     window = open_main_window(spec)  # noqa: F841 (kept alive while the event loop runs)
     return application.exec()

@@ -249,6 +249,9 @@ class MainWindow(QMainWindow):
             return False
         spec, source, note = store.source_name, None, ""
         if spec and not spec.isdigit():
+            beside = Path(path).parent / Path(spec).name  # the video moved along with the results
+            if not Path(spec).exists() and beside.exists():
+                spec = str(beside)
             try:
                 source = open_source(spec)
             except SourceError as exc:
