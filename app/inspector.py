@@ -58,19 +58,19 @@ class Inspector(QWidget):
         self.angle_curves: dict[str, pg.PlotDataItem] = {}
         for i, (group, (left, right)) in enumerate(ANGLE_GROUPS.items()):
             plot = self.angle_plots.addPlot(row=i // 2, col=i % 2, title=f"{group} (°)")
-            plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+            plot.addLegend(offset=(-5, 2), labelTextSize="8pt", colCount=2)
             self.angle_curves[left] = plot.plot(name="left", pen=pg.mkPen("#f59f00", width=2))
             self.angle_curves[right] = plot.plot(
                 name="right", pen=pg.mkPen("#22b8cf", width=2, style=Qt.PenStyle.DashLine))
             self._add_cursor(plot)
         plots = pg.GraphicsLayoutWidget()
         self.trajectory_plot = plots.addPlot(row=0, col=0, title="root trajectory (m)")
-        self.trajectory_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.trajectory_plot.addLegend(offset=(-5, 2), labelTextSize="8pt", colCount=3)
         self.trajectory_curves = [self.trajectory_plot.plot(name=n, pen=pg.mkPen(c, width=2))
                                   for n, c in zip(("x right", "depth", "height"), AXIS_PENS)]
         self._add_cursor(self.trajectory_plot)
         self.joint_plot = plots.addPlot(row=1, col=0, title="joint (mm, root-relative)")
-        self.joint_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.joint_plot.addLegend(offset=(-5, 2), labelTextSize="8pt", colCount=3)
         self.joint_curves = [self.joint_plot.plot(name=n, pen=pg.mkPen(c, width=2))
                              for n, c in zip("xyz", AXIS_PENS)]
         self._add_cursor(self.joint_plot)
@@ -107,7 +107,7 @@ class Inspector(QWidget):
         lifted = int(np.isfinite(series.joints3d[:, 0, 0]).sum())
         self.title.setText(
             f"<b style='color: rgb({r},{g},{b})'>Person {series.track_id}</b> — seen in "
-            f"{len(series.frames)} frames ({int(series.frames[0]) + 1}–{int(series.frames[-1]) + 1}), "
+            f"{len(series.frames)} frames ({int(series.frames[0])}–{int(series.frames[-1])}), "
             f"{lifted} lifted to 3D")
         self.angles = joint_angles(series.joints3d)
         for name, curve in self.angle_curves.items():

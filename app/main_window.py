@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
             report_error(self, "Processing stopped", exc)
 
     def _on_processing_finished(self, worker: ProcessingWorker) -> None:
+        worker.deleteLater()
         if worker is not self.worker:
             return
         self.worker = None
@@ -402,6 +403,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_export_finished(self, worker: ExportWorker) -> None:
+        worker.deleteLater()
         if worker is not self.export_worker:
             return
         self.export_worker = None

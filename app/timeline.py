@@ -34,7 +34,7 @@ class Timeline(QWidget):
         self.slider.valueChanged.connect(self._update_label)
         self.slider.valueChanged.connect(self.frame_requested)
         self.label = QLabel("no frames")
-        self.label.setMinimumWidth(150)
+        self.label.setMinimumWidth(190)
         self.speed = QComboBox()
         self.speed.addItems([f"{s:g}×" for s in SPEEDS])
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
@@ -96,8 +96,11 @@ class Timeline(QWidget):
         self.slider.setValue(max(0, min(index, self.last_frame)))
 
     def _update_label(self) -> None:
-        count = self.last_frame + 1 if self.slider.isEnabled() else 0
-        self.label.setText(f"frame {self.frame + 1} / {count}" if count else "no frames")
+        if not self.slider.isEnabled():
+            self.label.setText("no frames")
+            return
+        # 0-based like the exports' "frame" field, with the time for people who think in seconds
+        self.label.setText(f"frame {self.frame} (0–{self.last_frame})  {self.frame / self.fps:.2f} s")
 
     # ---- actions ------------------------------------------------------------------------
     def step(self, delta: int) -> None:
