@@ -6,6 +6,7 @@ adds an option there is saved and offered in the settings dialog without changes
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from PyQt6.QtCore import QSettings
@@ -27,17 +28,29 @@ def option_default(field: dataclasses.Field) -> Any:
     return None
 
 
-def _coerce(value: Any, default: Any) -> Any:
-    """QSettings hands back strings from INI files; turn them into the default's type."""
+def option_type(field: dataclasses.Field) -> type:
+    """bool, int, float or str: the default's type, else read from the annotation ("float | None")."""
+    default = option_default(field)
+    if isinstance(default, (bool, int, float)):
+        return type(default)
+    annotation = field.type if isinstance(field.type, str) else str(field.type)
+    for kind in (bool, int, float):
+        if re.search(rf"\b{kind.__name__}\b", annotation):
+            return kind
+    return str
+
+
+def parse_option(field: dataclasses.Field, value: Any) -> Any:
+    """A stored or typed value as the option's type; empty means the default (often None: auto).
+
+    Raises ValueError for text that is not a number where one is needed.
+    """
     if value is None or value == "":
-        return default if not isinstance(default, str) else ""
-    if isinstance(default, bool):
+        return option_default(field)
+    kind = option_type(field)
+    if kind is bool:
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-    if isinstance(default, int):
-        return int(value)
-    if isinstance(default, float):
-        return float(value)
-    return str(value)
+    return kind(value)
 
 
 class AppSettings:
@@ -48,15 +61,16 @@ class AppSettings:
 
     # ---- pipeline -----------------------------------------------------------------------
     def pipeline_options(self) -> PipelineOptions:
+        """The saved options; defaults for anything unsaved or no longer valid."""
         values = {}
         for field in option_fields():
-            default = option_default(field)
-            stored = self.qsettings.value(f"pipeline/{field.name}")
-            value = _coerce(stored, default)
-            values[field.name] = None if value == "" and default is None else value
+            try:
+                values[field.name] = parse_option(field, self.qsettings.value(f"pipeline/{field.name}"))
+            except ValueError:
+                values[field.name] = option_default(field)
         try:
             return PipelineOptions(**values)
-        except (TypeError, ValueError):  # settings from an older version that no longer validate
+        except (TypeError, ValueError):  # saved by a version whose options no longer validate
             return PipelineOptions()
 
     def set_pipeline_options(self, options: PipelineOptions) -> None:
@@ -82,8 +96,9 @@ class AppSettings:
         self.qsettings.sync()
 
     # ---- small UI memories --------------------------------------------------------------
-    def value(self, key: str, default: Any) -> Any:
-        return _coerce(self.qsettings.value(key), default)
+    def value(self, key: str, default: str) -> str:
+        value = self.qsettings.value(key)
+        return default if value in (None, "") else str(value)
 
-    def set_value(self, key: str, value: Any) -> None:
+    def set_value(self, key: str, value: str) -> None:
         self.qsettings.setValue(key, value)

@@ -1,6 +1,6 @@
 """Processing settings, one editor per :class:`pipeline.factory.PipelineOptions` field.
 
-A field's editor follows its default's type; ``field(metadata={"choices": [...], "help": "..."})``
+A field's editor follows its type (the default's, else the annotation's); ``field(metadata={"choices": [...], "help": "..."})``
 on an option turns it into a drop-down and gives it a tooltip.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QD
                              QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
 from app.errors import report_error
-from app.settings import option_default, option_fields
+from app.settings import option_default, option_type, parse_option
 from pipeline.factory import PipelineOptions
 
 AUTO = "auto"
@@ -32,44 +32,40 @@ class _Editor:
 
     def __init__(self, field: dataclasses.Field, value):
         self.field = field
-        default = option_default(field)
-        choices = _choices(field)
+        default, kind, choices = option_default(field), option_type(field), _choices(field)
         if choices is not None:
             self.widget: QWidget = QComboBox()
             self.widget.addItems(choices)
             self.widget.setEditable(field.name in KNOWN_CHOICES)  # e.g. cuda:1
             self.widget.setCurrentText(AUTO if value is None else str(value))
-        elif isinstance(default, bool):
+        elif kind is bool:
             self.widget = QCheckBox()
             self.widget.setChecked(bool(value))
-        elif isinstance(default, int):
+        elif kind is int and default is not None:
             self.widget = QSpinBox()
             self.widget.setRange(-1_000_000, 1_000_000)
             self.widget.setValue(int(value))
-        elif isinstance(default, float):
+        elif kind is float and default is not None:
             self.widget = QDoubleSpinBox()
             self.widget.setRange(-1e6, 1e6)
             self.widget.setDecimals(3)
             self.widget.setValue(float(value))
-        else:
+        else:  # text, or a number that may be left empty (auto)
             self.widget = QLineEdit("" if value is None else str(value))
             self.widget.setPlaceholderText(AUTO)
         if field.metadata.get("help"):
             self.widget.setToolTip(str(field.metadata["help"]))
 
     def value(self):
-        default = option_default(self.field)
+        """The edited value; raises ValueError for text that should be a number."""
         if isinstance(self.widget, QComboBox):
             text = self.widget.currentText().strip()
-            if text in ("", AUTO) and default is None:
-                return None
-            return type(default)(text) if default is not None else text
+            return parse_option(self.field, None if text == AUTO else text)
         if isinstance(self.widget, QCheckBox):
             return self.widget.isChecked()
         if isinstance(self.widget, (QSpinBox, QDoubleSpinBox)):
             return self.widget.value()
-        text = self.widget.text().strip()
-        return None if text == "" and default is None else text
+        return parse_option(self.field, self.widget.text().strip())
 
 
 class SettingsDialog(QDialog):
@@ -79,8 +75,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Processing settings")
         form = QFormLayout()
+        self.options_type = type(options)
         self.editors = {}
-        for field in option_fields():
+        for field in dataclasses.fields(options):
             editor = _Editor(field, getattr(options, field.name))
             self.editors[field.name] = editor
             form.addRow(field.name.replace("_", " ").capitalize(), editor.widget)
@@ -95,7 +92,7 @@ class SettingsDialog(QDialog):
 
     def options(self) -> PipelineOptions:
         """The edited options; raises ValueError/TypeError if PipelineOptions rejects them."""
-        return PipelineOptions(**{name: editor.value() for name, editor in self.editors.items()})
+        return self.options_type(**{name: editor.value() for name, editor in self.editors.items()})
 
     def accept(self) -> None:
         try:

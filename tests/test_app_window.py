@@ -7,6 +7,7 @@ test runs the real pipeline on a few frames.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import cv2
@@ -25,7 +26,7 @@ from app import launch, processing  # noqa: E402
 from app.export_dialog import ExportDialog  # noqa: E402
 from app.export_job import ExportRequest  # noqa: E402
 from app.main_window import MainWindow  # noqa: E402
-from app.settings import MAX_RECENT, AppSettings  # noqa: E402
+from app.settings import MAX_RECENT, AppSettings, option_type, parse_option  # noqa: E402
 from app.settings_dialog import SettingsDialog  # noqa: E402
 from common.colors import track_color  # noqa: E402
 from common.exporters import VideoOptions  # noqa: E402
@@ -383,3 +384,36 @@ def test_cancel_keeps_what_was_processed(qtbot, window, errors, monkeypatch):
     assert 3 <= kept < 80 and errors == []
     assert "cancelled after" in window.statusBar().currentMessage()
     assert window.timeline.last_frame == kept - 1 and not window.cancel_button.isVisible()
+
+
+@dataclasses.dataclass
+class _FutureOptions:
+    """Options of the kinds stages may add to PipelineOptions."""
+
+    device: str | None = None
+    focal_px: float | None = None
+    smoothing: bool = True
+    max_people: int = 20
+    tracker: str = dataclasses.field(default="sort", metadata={"choices": ("sort", "deepsort"),
+                                                               "help": "which tracker"})
+
+
+def test_settings_dialog_offers_an_editor_per_option_type(qtbot, errors):
+    fields = {f.name: f for f in dataclasses.fields(_FutureOptions)}
+    assert [option_type(fields[n]) for n in ("device", "focal_px", "smoothing", "max_people")] == \
+        [str, float, bool, int]
+    assert parse_option(fields["focal_px"], "") is None and parse_option(fields["focal_px"], "800") == 800.0
+    assert parse_option(fields["smoothing"], "false") is False
+    dialog = SettingsDialog(_FutureOptions())
+    qtbot.addWidget(dialog)
+    editors = {name: editor.widget for name, editor in dialog.editors.items()}
+    editors["focal_px"].setText("1200")
+    editors["smoothing"].setChecked(False)
+    editors["max_people"].setValue(5)
+    assert [editors["tracker"].itemText(i) for i in range(editors["tracker"].count())] == ["sort", "deepsort"]
+    assert editors["tracker"].toolTip() == "which tracker"
+    editors["tracker"].setCurrentText("deepsort")
+    assert dialog.options() == _FutureOptions(focal_px=1200.0, smoothing=False, max_people=5, tracker="deepsort")
+    editors["focal_px"].setText("wide")
+    dialog.accept()  # refuses with a dialog instead of raising
+    assert errors and errors[-1][0] == "Invalid setting" and "wide" in errors[-1][1]
