@@ -36,5 +36,8 @@ def run_app(spec: str | None = None) -> int:
     """Run the app until its window closes; returns the exit code."""
     application = create_application()
     sys.excepthook = _show_unexpected_error
-    window = open_main_window(spec)  # noqa: F841 (kept alive while the event loop runs)
-    return application.exec()
+    window = open_main_window(spec)
+    try:
+        return application.exec()
+    finally:
+        window.close()  # stops any worker thread before the interpreter exits
