@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.frame_cache import FrameCache
+from app.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache
 from common.sources import FrameSource, SourceError
 from common.types import Frame
 
@@ -19,12 +19,12 @@ class OpenedInput:
     """An input opened for display; ``source`` is None when frames cannot be re-read."""
 
     def __init__(self, spec: str, source: FrameSource | None, fps: float = 0.0,
-                 frame_count: int | None = None, cache_frames: int = 48):
+                 frame_count: int | None = None, cache_bytes: int = DEFAULT_BUDGET_BYTES):
         self.spec = spec
         self.source = source
         self.fps = source.fps if source is not None else fps
         self.frame_count = source.frame_count if source is not None else frame_count
-        self.cache = FrameCache(cache_frames)
+        self.cache = FrameCache(cache_bytes)
         self.last_error: str | None = None
 
     @property

@@ -72,14 +72,18 @@ def test_wrong_layout_is_named():
         joint_angles(np.zeros((5, 33, 3)))
 
 
-def test_frame_cache_drops_least_recently_used():
-    cache = FrameCache(capacity=2)
-    images = [np.full((2, 2, 3), i, np.uint8) for i in range(3)]
+def test_frame_cache_drops_least_recently_used_beyond_its_budget():
+    images = [np.full((2, 2, 3), i, np.uint8) for i in range(3)]  # 12 bytes each
+    cache = FrameCache(max_bytes=24)
     cache.put(0, images[0])
     cache.put(1, images[1])
     assert cache.get(0) is images[0]  # 0 is now the most recent
     cache.put(2, images[2])
-    assert 1 not in cache and 0 in cache and 2 in cache and len(cache) == 2
+    assert 1 not in cache and 0 in cache and 2 in cache and len(cache) == 2 and cache.bytes == 24
     assert cache.get(1) is None
+    cache.put(2, images[2])  # replacing does not count twice
+    assert cache.bytes == 24
+    cache.put(3, np.zeros((10, 10, 3), np.uint8))  # bigger than the budget: kept alone
+    assert len(cache) == 1 and 3 in cache
     with pytest.raises(ValueError):
         FrameCache(0)
