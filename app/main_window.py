@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.export_worker: ExportWorker | None = None
         self.selected_id: int | None = None
         self.current_frame = 0
+        self.stages: list[str] = []  # the pipeline stages of the current run
         self.setWindowTitle("PoseScope")
         self.setAcceptDrops(True)
         self._build_views()
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
         self.start_processing()
 
     def _on_stages_ready(self, stages: list) -> None:
+        self.stages = list(stages)
         if "detector" not in stages:
             self.stages_label.setText("No person detector installed: frames are shown without people.")
         elif "lifter" not in stages:

@@ -157,6 +157,13 @@ def test_demo_clip_processes_in_background_and_scrubs(qtbot, window, errors):
     assert np.abs(shown[1].astype(int) - shown[5]).mean() > 1.0
     assert "demo.mp4" in window.windowTitle()
     assert window.settings.recent_inputs() == [str(DEMO)]
+    if "detector" in window.stages:  # the clip is full of pedestrians
+        assert len(window.tracks.track_ids) >= 2
+    if "lifter" in window.stages:
+        window.timeline.set_frame(5)
+        assert window.scene.people_shown
+        picture = render_scene(window)
+        assert sum(color_pixels(picture, track_id) for track_id in window.scene.people_shown) > 50
 
 
 def test_launch_opens_the_given_input(qtbot, monkeypatch, errors, tmp_path):
