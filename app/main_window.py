@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         options = self.settings.pipeline_options()
         worker = ProcessingWorker(options, spec=None if source is not None else self.opened.spec,
                                   source=source, max_frames=max_frames, parent=self)
-        worker.stages_ready.connect(self._on_stages_ready)
+        worker.stages_ready.connect(functools.partial(self._on_stages_ready, worker))
         worker.frame_processed.connect(functools.partial(self._on_frame_processed, worker))
         worker.failed.connect(functools.partial(self._on_processing_failed, worker))
         worker.finished.connect(functools.partial(self._on_processing_finished, worker))
@@ -304,19 +304,12 @@ class MainWindow(QMainWindow):
 
     def reprocess(self) -> None:
         """Forget the results and process the input again (after changing settings)."""
-        if self.opened is None:
-            return
-        if self.opened.spec.isdigit() or self.opened.source is None:
-            self.open_input(self.opened.spec)  # cameras reopen; results-only inputs try the video
-            return
-        self.stop_jobs()
-        spec = self.opened.spec
-        source = self.opened.source
-        self.opened.source = None  # keep the decoder: _show_input closes the old input
-        self._show_input(OpenedInput(spec, source), ResultsStore(source.fps, source_name=source.name))
-        self.start_processing()
+        if self.opened is not None:
+            self.open_input(self.opened.spec)
 
-    def _on_stages_ready(self, stages: list) -> None:
+    def _on_stages_ready(self, worker: ProcessingWorker, stages: list) -> None:
+        if worker is not self.worker:
+            return
         self.stages = list(stages)
         if "detector" not in stages:
             self.stages_label.setText("No person detector installed: frames are shown without people.")

@@ -424,3 +424,17 @@ def test_settings_dialog_offers_an_editor_per_option_type(qtbot, errors):
     editors["focal_px"].setText("wide")
     dialog.accept()  # refuses with a dialog instead of raising
     assert errors and errors[-1][0] == "Invalid setting" and "wide" in errors[-1][1]
+
+
+def test_process_again_starts_over_with_the_saved_settings(qtbot, window, errors, tmp_path):
+    clip = write_mp4(tmp_path / "short.mp4", frames=5, fps=10)
+    window.open_input(str(clip))
+    wait_idle(qtbot, window)
+    window.settings.set_pipeline_options(PipelineOptions(device="cpu"))
+    window.timeline.set_frame(2)
+    old_store = window.store
+    window.reprocess_action.trigger()
+    assert window.worker is not None and window.store is not old_store and len(window.store) == 0
+    wait_idle(qtbot, window)
+    assert errors == [] and len(window.store) == 5 and window.opened.spec == str(clip)
+    assert window.settings.pipeline_options().device == "cpu"
