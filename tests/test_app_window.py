@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QMessageBox  # noqa: E402
 from app import launch, processing  # noqa: E402
 from app.export_dialog import ExportDialog  # noqa: E402
 from app.export_job import ExportRequest  # noqa: E402
+from app.inspector import with_gaps  # noqa: E402
 from app.main_window import MainWindow  # noqa: E402
 from app.settings import MAX_RECENT, AppSettings, option_type, parse_option  # noqa: E402
 from app.settings_dialog import SettingsDialog  # noqa: E402
@@ -438,3 +439,11 @@ def test_process_again_starts_over_with_the_saved_settings(qtbot, window, errors
     wait_idle(qtbot, window)
     assert errors == [] and len(window.store) == 5 and window.opened.spec == str(clip)
     assert window.settings.pipeline_options().device == "cpu"
+
+
+def test_curves_break_where_a_person_was_not_seen():
+    frames, values = with_gaps(np.array([0, 1, 2, 5, 6]), np.array([1.0, 2, 3, 4, 5]))
+    np.testing.assert_array_equal(frames[[0, 1, 2, 4, 5]], [0, 1, 2, 5, 6])
+    assert np.isnan(frames[3]) and np.isnan(values[3]) and len(values) == 6
+    xyz = with_gaps(np.array([3, 9]), np.ones((2, 3)))[1]
+    assert xyz.shape == (3, 3) and np.isnan(xyz[1]).all()
