@@ -35,6 +35,8 @@ def scene_joints(result: FrameResult | None) -> list[tuple[int, np.ndarray]]:
     root = result.poses3d.root
     placed = []
     for row, track_id in enumerate(result.track_ids):
+        if not np.isfinite(joints[row]).all():  # the lifter gives NaN for people it cannot lift
+            continue
         offset = root[row] if root is not None and np.isfinite(root[row]).all() \
             else np.array([row * PERSON_SPACING_MM, 0.0, 0.0])
         placed.append((int(track_id), joints[row] + offset))

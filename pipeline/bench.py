@@ -41,8 +41,7 @@ def run(args: argparse.Namespace) -> float:
                 break
             pipeline.process(frame)
         pipeline.timers.samples.clear()
-        if hasattr(pipeline.tracker, "reset"):
-            pipeline.tracker.reset()
+        pipeline.reset()
         bar = tqdm(total=args.frames, unit="frame", desc="bench", dynamic_ncols=True)
 
         def count(frame, result) -> None:

@@ -3,10 +3,12 @@
 detect → track → 2D pose (all crops of a frame in one batch) → lift to 3D (batched) → place in
 the scene → smooth → ResultsStore. The GUI runs it in a worker thread; the CLI runs the same
 object. Stages that are not configured are skipped, never faked: without a detector a frame has
-no people, without a lifter results carry no 3D.
+no people, without a lifter results carry no 3D. Without a pose estimator the detector's own
+(coarser) keypoints are the 2D joints.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Protocol
 
@@ -15,6 +17,7 @@ import numpy as np
 from common.sources import FrameSource
 from common.store import ResultsStore
 from common.types import Detections, Frame, FrameResult, Poses2D, Poses3D, Tracks
+from pipeline.keyframes import KeyframeSchedule, boxes_from_keypoints
 from pipeline.prefetch import prefetch
 from pipeline.timers import StageTimers
 
@@ -53,14 +56,18 @@ class Pipeline:
     def __init__(self, detector: Detector | None = None, tracker: Tracker | None = None,
                  estimator: PoseEstimator | None = None, lifter: Lifter | None = None,
                  placer: Placer | None = None, smoother: Smoother | None = None,
-                 device: str = "cpu"):
+                 device: str = "cpu", detect_every: int = 1):
         if (tracker is None) != (detector is None):
             raise ValueError("a detector and a tracker go together (ids come from the tracker)")
-        if lifter is not None and estimator is None:
-            raise ValueError("a lifter needs a 2D pose estimator")
+        if lifter is not None and detector is None:
+            raise ValueError("a lifter needs 2D joints: configure a detector (and a pose estimator)")
         self.detector, self.tracker, self.estimator = detector, tracker, estimator
         self.lifter, self.placer, self.smoother = lifter, placer, smoother
         self.device = device
+        self.schedule = KeyframeSchedule(detect_every)
+        self._followed: Poses2D | None = None  # last frame's joints, followed between keyframes
+        self._pristine = copy.deepcopy((tracker, smoother))  # stream state restarts from these
+        self._root_smoother = copy.deepcopy(smoother)
         self.timers = StageTimers()
 
     @property
@@ -73,20 +80,18 @@ class Pipeline:
         """All configured stages on one frame."""
         image = frame.image
         with self.timers.time("total"):
+            result = FrameResult(frame.index, frame.timestamp, np.zeros(0), np.zeros((0, 4)),
+                                 np.zeros(0), frame_size=frame.size)
             if self.detector is None:
-                return FrameResult(frame.index, frame.timestamp, np.zeros(0), np.zeros((0, 4)),
-                                   np.zeros(0), frame_size=frame.size)
-            with self.timers.time("detect"):
-                detections = self.detector.detect(image)
+                return result
+            detections = self._detect_or_follow(image)
             with self.timers.time("track"):
                 tracks = self.tracker.update(detections, image)
             result = FrameResult(frame.index, frame.timestamp, tracks.ids, tracks.boxes, tracks.scores,
                                  frame_size=frame.size)
-            if self.estimator is None or len(tracks) == 0:
-                return result
-            with self.timers.time("pose2d"):
-                result.poses2d = self.estimator.estimate(image, tracks.boxes)
-            if self.lifter is None:
+            result.poses2d = self._poses2d(image, tracks, detections)
+            self._followed = result.poses2d if self.estimator is not None else None
+            if self.lifter is None or result.poses2d is None or len(tracks) == 0:
                 return result
             with self.timers.time("lift"):
                 poses3d = self.lifter.lift(result.poses2d)
@@ -95,19 +100,57 @@ class Pipeline:
                     poses3d = self.placer.place(poses3d, result.poses2d, frame.size)
             if self.smoother is not None:
                 with self.timers.time("smooth"):
-                    poses3d = Poses3D(self.smoother.smooth(tracks.ids, frame.timestamp, poses3d.joints),
-                                      poses3d.root)
+                    poses3d = self._smooth(tracks.ids, frame.timestamp, poses3d)
             result.poses3d = poses3d
         return result
+
+    def _smooth(self, track_ids: np.ndarray, timestamp: float, poses3d: Poses3D) -> Poses3D:
+        """Joints and root positions are filtered separately: they move at different speeds."""
+        joints = self.smoother.smooth(track_ids, timestamp, poses3d.joints)
+        root = poses3d.root
+        if root is not None:
+            root = self._root_smoother.smooth(track_ids, timestamp, root[:, None])[:, 0]
+        return Poses3D(joints, root)
+
+    def _detect_or_follow(self, image: np.ndarray) -> Detections:
+        """The detector on keyframes; between them, boxes from the joints of the previous frame."""
+        following = len(self._followed) if self._followed is not None else 0
+        if self.schedule.is_keyframe(following):
+            with self.timers.time("detect"):
+                return self.detector.detect(image)
+        with self.timers.time("follow"):
+            return boxes_from_keypoints(self._followed)
+
+    def _poses2d(self, image: np.ndarray, tracks: Tracks, detections: Detections) -> Poses2D | None:
+        """Per-track 2D joints: the pose estimator on all crops at once, or the detector's own."""
+        if len(tracks) == 0:
+            return None
+        if self.estimator is not None:
+            with self.timers.time("pose2d"):
+                return self.estimator.estimate(image, tracks.boxes)
+        if detections.keypoints is None:
+            return None
+        matched = tracks.det_indices >= 0
+        kp = np.zeros((len(tracks), 17, 3), np.float32)
+        kp[matched] = detections.keypoints[tracks.det_indices[matched]]
+        return Poses2D(kp[..., :2], kp[..., 2], "coco17")
+
+    def reset(self) -> None:
+        """Forget stream state (tracks, followed people, filters) before a new stream."""
+        self._followed = None
+        self.schedule = KeyframeSchedule(self.schedule.detect_every)
+        self.tracker, self.smoother = copy.deepcopy(self._pristine)
+        self._root_smoother = copy.deepcopy(self.smoother)
 
     def run(self, source: FrameSource, store: ResultsStore,
             on_result: Callable[[Frame, FrameResult], None] | None = None,
             cancelled: Callable[[], bool] | None = None, max_frames: int | None = None) -> int:
-        """Process ``source`` into ``store`` with decoding prefetched in a thread.
+        """Process ``source`` into ``store`` from a fresh stream state, decoding in a thread.
 
         ``on_result`` sees every frame with its result (exporters, GUI, progress). Returns the
         number of frames processed; raises :class:`Cancelled` when ``cancelled()`` turns true.
         """
+        self.reset()
         done = 0
         for frame in prefetch(source, max_frames=max_frames):
             if cancelled is not None and cancelled():

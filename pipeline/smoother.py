@@ -64,6 +64,3 @@ class OneEuroSmoother:
         stale = [t for t, s in self._states.items() if now - s.time > self.config.forget_after_s]
         for track_id in stale:
             del self._states[track_id]
-
-    def reset(self) -> None:
-        self._states.clear()

@@ -82,8 +82,8 @@ def test_cancel_keeps_what_was_computed():
 def test_stage_dependencies_are_checked():
     with pytest.raises(ValueError, match="go together"):
         Pipeline(detector=BrightBlobDetector())
-    with pytest.raises(ValueError, match="needs a 2D pose estimator"):
-        Pipeline(BrightBlobDetector(), KeepIdTracker(), lifter=FlatLifter())
+    with pytest.raises(ValueError, match="needs 2D joints"):
+        Pipeline(lifter=FlatLifter())
 
 
 def test_decoder_errors_reach_the_consumer_after_good_frames():

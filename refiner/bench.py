@@ -1,0 +1,46 @@
+"""Benchmark the Lifter: ``python -m refiner.bench [--weights W] [--batch 16] [--threads N]``.
+
+Prints milliseconds per person for batched COCO-17 input on the CPU (the pipeline's contract is
+≤ 1 ms per person at batch 16).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from common.skeleton import COCO17
+from common.types import Poses2D
+from refiner.lifter import Lifter
+
+
+def main(argv: list[str] | None = None) -> float:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", default=None)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--iters", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    lifter = Lifter.load(args.weights, device="cpu")
+    rng = np.random.default_rng(0)
+    poses = Poses2D(rng.uniform(100, 500, (args.batch, COCO17.num_joints, 2)),
+                    rng.uniform(0.2, 1.0, (args.batch, COCO17.num_joints)), "coco17")
+    for _ in range(10):
+        lifter.lift(poses)
+    times = []
+    for _ in range(args.iters):
+        t0 = time.perf_counter()
+        lifter.lift(poses)
+        times.append(time.perf_counter() - t0)
+    per_person = 1000 * float(np.median(times)) / args.batch
+    print(f"{lifter.architecture}: batch {args.batch}, {torch.get_num_threads()} threads: "
+          f"median {1000 * np.median(times):.2f} ms per batch, {per_person:.3f} ms per person")
+    return per_person
+
+
+if __name__ == "__main__":
+    main()

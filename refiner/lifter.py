@@ -1,0 +1,61 @@
+"""The pipeline's 2D → 3D stage: ``Lifter.load().lift(poses2d) -> Poses3D``.
+
+Accepts COCO-17, BlazePose-33 or H36M-17 pixels for a batch of people and returns H36M-17
+root-relative millimetres (camera frame). Joints scoring below ``score_threshold`` (or NaN) are
+masked, not imputed: the models were trained with randomly masked joints and see a visibility flag
+per joint. People with fewer than 4 usable joints get NaN joints.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from common.device import pick_device
+from common.paths import WEIGHTS_DIR
+from common.skeleton import to_h36m17
+from common.types import Poses2D, Poses3D
+from refiner.inference import lift_features, make_features
+from refiner.target import TargetStats
+from refiner.weights import load_weights
+
+DEFAULT_WEIGHTS_NAME = "refiner_fused.safetensors"
+DEFAULT_SCORE_THRESHOLD = 0.3
+
+
+def default_weights() -> Path:
+    """The shipped weights in assets/weights/."""
+    return WEIGHTS_DIR / DEFAULT_WEIGHTS_NAME
+
+
+class Lifter:
+    """A trained lifting network with its normalisation, ready for batched inference."""
+
+    def __init__(self, model: torch.nn.Module, stats: TargetStats, architecture: str,
+                 device: torch.device, score_threshold: float = DEFAULT_SCORE_THRESHOLD) -> None:
+        self.model = model.to(device).eval()
+        self.stats = TargetStats(stats.mean.to(device), stats.std.to(device))
+        self.architecture = architecture
+        self.device = device
+        self.score_threshold = score_threshold
+
+    @classmethod
+    def load(cls, weights: str | Path | None = None, device: str | torch.device | None = None,
+             score_threshold: float = DEFAULT_SCORE_THRESHOLD) -> "Lifter":
+        """Load ``weights`` (default: the shipped ones) onto ``device`` (default: cuda if available)."""
+        model, stats, meta = load_weights(weights or default_weights())
+        return cls(model, stats, meta["architecture"], pick_device(str(device) if device else None), score_threshold)
+
+    def lift(self, poses2d: Poses2D) -> Poses3D:
+        """Pixels of N people in ``poses2d.layout`` → ``(N, 17, 3)`` root-relative mm (NaN when unliftable)."""
+        if len(poses2d) == 0:
+            return Poses3D(np.zeros((0, 17, 3), np.float32))
+        joints, scores = to_h36m17(poses2d.keypoints, poses2d.scores, poses2d.layout)
+        visible = np.isfinite(scores) & (scores >= self.score_threshold)
+        # Detector layouts have COCO-style torso and no H36M head joints (see refiner.inputs).
+        style = "h36m" if poses2d.layout == "h36m17" else "coco"
+        features, ok = make_features(joints, visible, style)
+        out = lift_features(self.model, self.stats, features, device=self.device)
+        out[~ok.numpy()] = np.nan
+        return Poses3D(out)
