@@ -2,9 +2,15 @@
 
 OpenGL widgets in several top-level windows (and a second window in the same process, as in the
 tests) need shared GL contexts, which Qt only grants if asked before the QApplication exists.
+
+Triton (which torch and torchvision import when present) carries its own LLVM; loading it after
+Mesa's software OpenGL (llvmpipe, as under Xvfb or on machines without a GPU driver) has started
+crashes the process, so it is loaded first.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 
 import pyqtgraph as pg
@@ -16,7 +22,9 @@ APPLICATION = "PoseScope"
 
 
 def prepare_qt() -> None:
-    """Settings that must precede the QApplication."""
+    """Settings that must precede the QApplication (and the first GL context)."""
+    if importlib.util.find_spec("triton") is not None:
+        importlib.import_module("triton")
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)

@@ -12,11 +12,19 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QD
 
 from app.errors import report_error
 from app.settings import option_default, option_type, parse_option
-from pipeline.factory import PipelineOptions
+from pipeline.factory import POSE_MODELS, PipelineOptions
 
 AUTO = "auto"
-# Choices for options whose field does not list them itself.
-KNOWN_CHOICES = {"device": (AUTO, "cpu", "cuda")}
+# Choices for options whose field does not list them itself; the first three are open lists
+# (any cuda:N, any detector size), the others closed.
+KNOWN_CHOICES = {"device": (AUTO, "cpu", "cuda"),
+                 "detector_size": ("native", "320", "416", "512", "640"),
+                 "tracker": ("sort", "deepsort"),
+                 "pose_model": POSE_MODELS}
+OPEN_CHOICES = ("device", "detector_size")
+LABELS = {"detect_every": "Detect every n-th frame", "max_age": "Keep lost tracks (frames)",
+          "min_hits": "Confirm tracks after (frames)", "seresnet_weights": "SE-ResNet weights",
+          "lift": "Lift to 3D", "smoothing": "Smooth 3D joints", "fov_deg": "Camera field of view (°)"}
 
 
 def _choices(field: dataclasses.Field) -> tuple[str, ...] | None:
@@ -36,7 +44,7 @@ class _Editor:
         if choices is not None:
             self.widget: QWidget = QComboBox()
             self.widget.addItems(choices)
-            self.widget.setEditable(field.name in KNOWN_CHOICES)  # e.g. cuda:1
+            self.widget.setEditable(field.name in OPEN_CHOICES)
             self.widget.setCurrentText(AUTO if value is None else str(value))
         elif kind is bool:
             self.widget = QCheckBox()
@@ -50,9 +58,9 @@ class _Editor:
             self.widget.setRange(-1e6, 1e6)
             self.widget.setDecimals(3)
             self.widget.setValue(float(value))
-        else:  # text, or a number that may be left empty (auto)
+        else:  # text, or a number that may be left empty
             self.widget = QLineEdit("" if value is None else str(value))
-            self.widget.setPlaceholderText(AUTO)
+            self.widget.setPlaceholderText("none")
         if field.metadata.get("help"):
             self.widget.setToolTip(str(field.metadata["help"]))
 
@@ -80,7 +88,7 @@ class SettingsDialog(QDialog):
         for field in dataclasses.fields(options):
             editor = _Editor(field, getattr(options, field.name))
             self.editors[field.name] = editor
-            form.addRow(field.name.replace("_", " ").capitalize(), editor.widget)
+            form.addRow(LABELS.get(field.name, field.name.replace("_", " ").capitalize()), editor.widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

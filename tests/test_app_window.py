@@ -119,6 +119,12 @@ def window(qtbot, settings) -> MainWindow:
 
 
 @pytest.fixture
+def no_models(monkeypatch) -> None:
+    """Processing without model stages, for tests of the window's handling of a run."""
+    monkeypatch.setattr(processing, "build_pipeline", lambda options: Pipeline(device="cpu"))
+
+
+@pytest.fixture
 def errors(monkeypatch) -> list[tuple[str, str]]:
     """Error dialogs shown, as (title, text), instead of modal boxes."""
     shown: list[tuple[str, str]] = []
@@ -140,9 +146,11 @@ def wait_idle(qtbot, window: MainWindow, timeout_ms: int = 60_000) -> None:
 
 # ---- the real pipeline on the demo clip --------------------------------------------------
 def test_demo_clip_processes_in_background_and_scrubs(qtbot, window, errors):
+    # the shipped models, made quick for a test: a small detector input, tracks shown at once
+    window.settings.set_pipeline_options(PipelineOptions(detector_size="320", min_hits=1))
     assert window.open_input(str(DEMO), max_frames=6)
     assert window.worker is not None  # processing runs in a thread; the window stays responsive
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, timeout_ms=120_000)
     assert errors == []
     assert len(window.store) == 6 and window.timeline.last_frame == 5
     assert window.stages_label.text()  # the user is told which stages ran (or that none did)
@@ -167,7 +175,7 @@ def test_demo_clip_processes_in_background_and_scrubs(qtbot, window, errors):
         assert sum(color_pixels(picture, track_id) for track_id in window.scene.people_shown) > 50
 
 
-def test_launch_opens_the_given_input(qtbot, monkeypatch, errors, tmp_path):
+def test_launch_opens_the_given_input(qtbot, monkeypatch, no_models, errors, tmp_path):
     monkeypatch.setattr(launch, "MainWindow", lambda: MainWindow(AppSettings(
         QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))))
     win = launch.open_main_window(str(DEMO), max_frames=2)
@@ -318,7 +326,7 @@ def test_bad_inputs_show_an_error_dialog(qtbot, window, errors, tmp_path, make_i
     assert window.worker is None
 
 
-def test_truncated_video_keeps_the_frames_before_the_damage(qtbot, window, errors, tmp_path):
+def test_truncated_video_keeps_the_frames_before_the_damage(qtbot, window, no_models, errors, tmp_path):
     path = write_mjpg_avi(tmp_path / "cut.avi", frames=40)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     assert window.open_input(str(path))
@@ -427,7 +435,7 @@ def test_settings_dialog_offers_an_editor_per_option_type(qtbot, errors):
     assert errors and errors[-1][0] == "Invalid setting" and "wide" in errors[-1][1]
 
 
-def test_process_again_starts_over_with_the_saved_settings(qtbot, window, errors, tmp_path):
+def test_process_again_starts_over_with_the_saved_settings(qtbot, window, no_models, errors, tmp_path):
     clip = write_mp4(tmp_path / "short.mp4", frames=5, fps=10)
     window.open_input(str(clip))
     wait_idle(qtbot, window)
