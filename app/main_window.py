@@ -337,8 +337,12 @@ class MainWindow(QMainWindow):
             self._inspector_timer.start()
 
     def _on_processing_failed(self, worker: ProcessingWorker, exc: BaseException) -> None:
-        if worker is self.worker:
-            report_error(self, "Processing stopped", exc)
+        if worker is not self.worker:
+            return
+        if len(self.store) == 0:  # nothing to show: say why where the video would be
+            self.video.set_image(None, f"Processing stopped: {exc}\n\nChange the settings (Ctrl+,) "
+                                       "and process again (Ctrl+R).")
+        report_error(self, "Processing stopped", exc)
 
     def _on_processing_finished(self, worker: ProcessingWorker) -> None:
         worker.deleteLater()

@@ -38,6 +38,11 @@ class VideoView(QWidget):
         self.update()
 
     @property
+    def message(self) -> str:
+        """The text over the panel, if any."""
+        return self._message
+
+    @property
     def image_array(self) -> np.ndarray | None:
         """The array on screen (for tests and screenshots)."""
         return self._pixels

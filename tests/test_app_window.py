@@ -455,3 +455,14 @@ def test_curves_break_where_a_person_was_not_seen():
     assert np.isnan(frames[3]) and np.isnan(values[3]) and len(values) == 6
     xyz = with_gaps(np.array([3, 9]), np.ones((2, 3)))[1]
     assert xyz.shape == (3, 3) and np.isnan(xyz[1]).all()
+
+
+def test_a_stage_that_fails_to_load_is_reported(qtbot, window, errors, monkeypatch):
+    def broken(options):
+        raise FileNotFoundError("weights file not found: assets/weights/missing.safetensors")
+
+    monkeypatch.setattr(processing, "build_pipeline", broken)
+    window.open_input(str(DEMO))
+    wait_idle(qtbot, window)
+    assert errors == [("Processing stopped", "weights file not found: assets/weights/missing.safetensors")]
+    assert "missing.safetensors" in window.video.message and len(window.store) == 0
