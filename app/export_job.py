@@ -64,6 +64,7 @@ class ExportWorker(QThread):
         super().__init__(parent)
         self.request, self.store, self.spec = request, store, spec
         self.was_cancelled = False
+        self.error: Exception | None = None
         self.frames_written = 0
         self._cancel_requested = False
 
@@ -87,4 +88,5 @@ class ExportWorker(QThread):
         except ExportCancelled:
             self.was_cancelled = True
         except Exception as exc:  # shown to the user as a dialog by the window
+            self.error = exc
             self.failed.emit(exc)

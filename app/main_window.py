@@ -409,9 +409,10 @@ class MainWindow(QMainWindow):
         self._show_progress(False)
         if worker.was_cancelled:
             self.statusBar().showMessage("export cancelled; nothing was written")
-        elif worker.isFinished():
-            written = ", ".join(str(p) for p in worker.request.targets if p.exists())
-            self.statusBar().showMessage(f"exported {written}" if written else "export failed")
+        elif worker.error is not None:
+            self.statusBar().showMessage(f"export failed: {worker.error}")
+        else:
+            self.statusBar().showMessage("exported " + ", ".join(str(p) for p in worker.request.targets))
         self._update_actions()
 
     # ---- results files ------------------------------------------------------------------

@@ -466,3 +466,14 @@ def test_a_stage_that_fails_to_load_is_reported(qtbot, window, errors, monkeypat
     wait_idle(qtbot, window)
     assert errors == [("Processing stopped", "weights file not found: assets/weights/missing.safetensors")]
     assert "missing.safetensors" in window.video.message and len(window.store) == 0
+
+
+def test_cancelled_export_leaves_nothing_behind(qtbot, window, errors, results_file, tmp_path):
+    window.open_results(results_file)
+    target = tmp_path / "cancelled.mp4"
+    assert window.start_export(ExportRequest(mp4=target))
+    window.cancel_job()
+    wait_idle(qtbot, window)
+    assert errors == [] and not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cancelled")]  # no temporary file
+    assert "cancelled" in window.statusBar().currentMessage()
