@@ -497,14 +497,17 @@ class MainWindow(QMainWindow):
         self.show_frame(self.current_frame)
 
     def _refresh_inspector(self) -> None:
-        if self.selected_id is None or self.store is None:
-            self.inspector.set_track(None)
-            return
-        try:
-            self.inspector.set_track(self.store.track(self.selected_id))
-        except KeyError:
-            self.inspector.set_track(None)
-        self.inspector_dock.show()
+        """Plots and the 3D trail of the selected person, from everything stored so far."""
+        series = None
+        if self.selected_id is not None and self.store is not None:
+            try:
+                series = self.store.track(self.selected_id)
+            except KeyError:
+                pass
+        self.inspector.set_track(series)
+        self.scene.set_trail(self.selected_id, series.root3d if series is not None else None)
+        if series is not None:
+            self.inspector_dock.show()
 
     def _pick_person_at(self, x: float, y: float) -> None:
         """Select the person whose box holds the clicked point (the smallest box if nested)."""

@@ -63,6 +63,9 @@ class SceneView(gl.GLViewWidget):
         self.addItem(self.grid)
         self.axes = gl.GLAxisItem(size=QVector3D(0.5, 0.5, 0.5))
         self.addItem(self.axes)
+        self.trail = gl.GLLinePlotItem(mode="line_strip", antialias=True)  # the selected person's path
+        self.addItem(self.trail)
+        self._trail_points = np.zeros((0, 3))
         self._people: list[_PersonItems] = []
         self._floor_samples: list[float] = []
         self._floor = 0.0
@@ -81,6 +84,7 @@ class SceneView(gl.GLViewWidget):
     def clear_scene(self) -> None:
         """Forget the floor and framing (a new input was opened)."""
         self._floor_samples, self._floor, self._framed = [], 0.0, False
+        self.set_trail(None, None)
         self.show_result(None)
 
     def observe(self, result: FrameResult) -> None:
@@ -93,6 +97,24 @@ class SceneView(gl.GLViewWidget):
             self.grid.translate(0, 0, self._floor)
             self.axes.resetTransform()
             self.axes.translate(0, 0, self._floor)
+
+    def set_trail(self, track_id: int | None, roots_mm: np.ndarray | None) -> None:
+        """Draw a person's root positions (camera mm, (T, 3), NaN where unknown) on the floor."""
+        points = np.zeros((0, 3))
+        if track_id is not None and roots_mm is not None:
+            known = roots_mm[np.isfinite(roots_mm).all(axis=1)]
+            points = to_z_up(known) / MM_PER_M if len(known) >= 2 else points
+        self._trail_points = points
+        self._draw_trail(track_id)
+
+    def _draw_trail(self, track_id: int | None = None) -> None:
+        if len(self._trail_points) < 2:
+            self.trail.setVisible(False)
+            return
+        floor = np.column_stack([self._trail_points[:, :2], np.full(len(self._trail_points), self._floor + 0.01)])
+        r, g, b = (c / 255.0 for c in track_color(track_id)) if track_id is not None else (1.0, 1.0, 1.0)
+        self.trail.setData(pos=floor, color=(r, g, b, 0.8), width=2.0)
+        self.trail.setVisible(True)
 
     def show_result(self, result: FrameResult | None, selected_id: int | None = None) -> None:
         """Draw the people of ``result``; the selected track is thick, the others dimmed."""

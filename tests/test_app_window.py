@@ -215,6 +215,7 @@ def test_scrub_select_and_inspect_a_person(qtbot, window, errors, results_file):
     assert float(window.inspector.table.item(row, 1).text()) == pytest.approx(-700, abs=1)
     after = render_scene(window)
     assert color_pixels(after, 2) > color_pixels(before, 2)  # the selected skeleton is thicker
+    assert window.scene.trail.visible() and len(window.scene.trail.pos) == FRAMES - 2  # their path
 
     window.timeline.set_frame(9)  # scrubbing moves the inspector's cursors
     assert all(cursor.value() == 9 for cursor in window.inspector.cursors)
