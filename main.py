@@ -41,10 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
             bench.run(args)
             return 0
-        print("The desktop app is not built yet. Run headless with:\n"
-              f"  python main.py process {DEMO_CLIP.relative_to(Path.cwd()) if DEMO_CLIP.is_relative_to(Path.cwd()) else DEMO_CLIP}"
-              " -o out/demo.mp4 --gif out/demo.gif --json out/demo.jsonl")
-        return 0
+        from app.launch import run_app
+
+        return run_app(args.input if args.input is not None else str(DEMO_CLIP))
     except (SourceError, ExportPathError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
