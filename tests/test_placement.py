@@ -16,9 +16,13 @@ def test_root_is_recovered_from_an_exact_projection():
     width, height = 768, 576
     focal = focal_from_fov(width, 60)
     uv = _project(joints + roots[:, None], focal, (width / 2, height / 2))
-    placed = RootPlacer(fov_deg=60).place(Poses3D(joints), Poses2D(uv, np.ones((3, 17)), "h36m17"),
+    from refiner.viewing_frame import to_viewing_frame
+    rays = (joints + roots[:, None])[:, 0] / np.linalg.norm(roots, axis=1, keepdims=True)
+    viewed = to_viewing_frame(joints + roots[:, None], rays)  # what the lifter predicts
+    placed = RootPlacer(fov_deg=60).place(Poses3D(viewed), Poses2D(uv, np.ones((3, 17)), "h36m17"),
                                           (width, height))
     np.testing.assert_allclose(placed.root, roots, rtol=1e-3)
+    np.testing.assert_allclose(placed.joints, joints, atol=1e-2)  # back in the camera frame
 
 
 def test_too_few_confident_joints_give_no_root():
