@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> float:
             pipeline.process(frame)
         pipeline.timers.samples.clear()
         pipeline.reset()
-        bar = tqdm(total=args.frames, unit="frame", desc="bench", dynamic_ncols=True)
+        bar = tqdm(total=args.frames, unit="frame", desc="bench", dynamic_ncols=True, mininterval=1.0)
 
         def count(frame, result) -> None:
             nonlocal people
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> float:
         elapsed = time.perf_counter() - start
         bar.close()
     fps = done / elapsed if elapsed > 0 else 0.0
-    print(f"device={pipeline.device} stages={','.join(pipeline.stages) or 'none'} frames={done}")
+    print(f"device={pipeline.device} stages={','.join(pipeline.stages) or 'none'} frames={done} "
+          f"distinct_track_ids={len(store.track_ids())}")
     for stage, ms in pipeline.timers.median_ms().items():
         print(f"  {stage:<10} median {ms:7.2f} ms")
     print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f}")

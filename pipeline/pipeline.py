@@ -17,7 +17,7 @@ import numpy as np
 from common.sources import FrameSource
 from common.store import ResultsStore
 from common.types import Detections, Frame, FrameResult, Poses2D, Poses3D, Tracks
-from pipeline.keyframes import KeyframeSchedule, boxes_from_keypoints
+from pipeline.keyframes import KeyframeSchedule, KeypointFollower
 from pipeline.prefetch import prefetch
 from pipeline.timers import StageTimers
 
@@ -65,7 +65,7 @@ class Pipeline:
         self.lifter, self.placer, self.smoother = lifter, placer, smoother
         self.device = device
         self.schedule = KeyframeSchedule(detect_every)
-        self._followed: Poses2D | None = None  # last frame's joints, followed between keyframes
+        self.follower = KeypointFollower()  # people carried between keyframes
         self._pristine = copy.deepcopy((tracker, smoother))  # stream state restarts from these
         self._root_smoother = copy.deepcopy(smoother)
         self.timers = StageTimers()
@@ -84,13 +84,15 @@ class Pipeline:
                                  np.zeros(0), frame_size=frame.size)
             if self.detector is None:
                 return result
-            detections = self._detect_or_follow(image)
+            detections, detection_poses = self._detect_or_follow(image)
+            if self.estimator is not None:
+                self.follower.remember(detections, detection_poses)
             with self.timers.time("track"):
                 tracks = self.tracker.update(detections, image)
             result = FrameResult(frame.index, frame.timestamp, tracks.ids, tracks.boxes, tracks.scores,
                                  frame_size=frame.size)
-            result.poses2d = self._poses2d(image, tracks, detections)
-            self._followed = result.poses2d if self.estimator is not None else None
+            if detection_poses is not None and len(tracks):
+                result.poses2d = _rows(detection_poses, tracks.det_indices)
             if self.lifter is None or result.poses2d is None or len(tracks) == 0:
                 return result
             with self.timers.time("lift"):
@@ -112,32 +114,29 @@ class Pipeline:
             root = self._root_smoother.smooth(track_ids, timestamp, root[:, None])[:, 0]
         return Poses3D(joints, root)
 
-    def _detect_or_follow(self, image: np.ndarray) -> Detections:
-        """The detector on keyframes; between them, boxes from the joints of the previous frame."""
-        following = len(self._followed) if self._followed is not None else 0
-        if self.schedule.is_keyframe(following):
+    def _detect_or_follow(self, image: np.ndarray) -> tuple[Detections, Poses2D | None]:
+        """Detections and their 2D joints: by the detector on keyframes, else by following joints."""
+        if self.estimator is None or self.schedule.is_keyframe(len(self.follower)):
             with self.timers.time("detect"):
-                return self.detector.detect(image)
+                detections = self.detector.detect(image)
+            return detections, self._detection_poses(image, detections)
         with self.timers.time("follow"):
-            return boxes_from_keypoints(self._followed)
+            return self.follower.follow(image, self.estimator)
 
-    def _poses2d(self, image: np.ndarray, tracks: Tracks, detections: Detections) -> Poses2D | None:
-        """Per-track 2D joints: the pose estimator on all crops at once, or the detector's own."""
-        if len(tracks) == 0:
-            return None
+    def _detection_poses(self, image: np.ndarray, detections: Detections) -> Poses2D | None:
+        """2D joints per detection: the pose estimator on all crops at once, or the detector's own."""
         if self.estimator is not None:
+            if len(detections) == 0:
+                return Poses2D(np.zeros((0, 17, 2)), np.zeros((0, 17)), "coco17")
             with self.timers.time("pose2d"):
-                return self.estimator.estimate(image, tracks.boxes)
+                return self.estimator.estimate(image, detections.boxes)
         if detections.keypoints is None:
             return None
-        matched = tracks.det_indices >= 0
-        kp = np.zeros((len(tracks), 17, 3), np.float32)
-        kp[matched] = detections.keypoints[tracks.det_indices[matched]]
-        return Poses2D(kp[..., :2], kp[..., 2], "coco17")
+        return Poses2D(detections.keypoints[..., :2], detections.keypoints[..., 2], "coco17")
 
     def reset(self) -> None:
         """Forget stream state (tracks, followed people, filters) before a new stream."""
-        self._followed = None
+        self.follower = KeypointFollower()
         self.schedule = KeyframeSchedule(self.schedule.detect_every)
         self.tracker, self.smoother = copy.deepcopy(self._pristine)
         self._root_smoother = copy.deepcopy(self.smoother)
@@ -162,3 +161,11 @@ class Pipeline:
             done += 1
         return done
 
+
+def _rows(poses: Poses2D, indices: np.ndarray) -> Poses2D:
+    """The poses of ``indices``; -1 (a track without a detection this frame) gets zero-score joints."""
+    found = indices >= 0
+    keypoints = np.full((len(indices), *poses.keypoints.shape[1:]), np.nan, np.float32)
+    scores = np.zeros((len(indices), poses.scores.shape[1]), np.float32)
+    keypoints[found], scores[found] = poses.keypoints[indices[found]], poses.scores[indices[found]]
+    return Poses2D(keypoints, scores, poses.layout)

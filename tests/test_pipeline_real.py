@@ -26,9 +26,10 @@ def test_people_are_found_tracked_and_lifted(processed):
     assert pipeline.stages == ["detector", "tracker", "estimator", "lifter", "placer", "smoother"]
     counts = [len(store.frame(i)) for i in range(6)]
     assert min(counts) >= 3, counts  # the clip shows 5-7 walking people throughout
-    last = store.frame(5)
-    assert set(last.track_ids) <= set(store.frame(0).track_ids) | set(store.frame(1).track_ids) | \
-        set(store.frame(2).track_ids)  # no new ids for the same people over 6 frames
+    first, last = set(store.frame(0).track_ids), set(store.frame(5).track_ids)
+    assert len(first & last) >= len(first) - 1  # the same people keep their ids
+    all_ids = set().union(*(store.frame(i).track_ids for i in range(6)))
+    assert len(all_ids) <= max(counts) + 1  # at most one newcomer, no id churn
     assert {"detect", "follow", "pose2d", "lift"} <= set(pipeline.timers.median_ms())
 
 
