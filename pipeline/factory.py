@@ -22,9 +22,9 @@ class PipelineOptions:
 
     device: str | None = None  # None: cuda if available, else cpu
     detector_size: str = "native"  # "native" or the longer side in px (e.g. "512"): faster, misses small people
-    detect_every: int = 1  # run the detector on every k-th frame; follow people by their joints between
-    tracker: str = "sort"  # sort or deepsort
-    max_age: int = 10  # frames a lost track survives (bridges short occlusions)
+    detect_every: int = 4  # run the detector on every k-th frame; follow people by their joints between
+    tracker: str = "deepsort"  # deepsort (motion + colour appearance) or sort
+    max_age: int = 30  # frames a lost track survives (bridges short occlusions)
     min_hits: int = 3  # matches before a new track is shown
     pose_model: str = "movenet-lightning"  # one of POSE_MODELS; multipose: the detector's own joints
     seresnet_weights: str | None = None  # checkpoint for pose_model=seresnet
