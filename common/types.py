@@ -14,7 +14,8 @@ import numpy as np
 
 def _as(array: np.ndarray | None, shape_tail: tuple[int, ...], dtype=np.float32) -> np.ndarray:
     """Coerce to ``dtype`` and check the trailing shape, so a bad array fails where it is made."""
-    out = np.asarray(array if array is not None else np.zeros((0, *shape_tail)), dtype=dtype)
+    with np.errstate(over="ignore"):  # absurd values become inf, which stages treat as invalid
+        out = np.asarray(array if array is not None else np.zeros((0, *shape_tail)), dtype=dtype)
     if out.ndim != 1 + len(shape_tail) or (shape_tail and out.shape[1:] != shape_tail):
         raise ValueError(f"expected shape (N, {', '.join(map(str, shape_tail))}), got {out.shape}")
     return out
