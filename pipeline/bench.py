@@ -9,6 +9,7 @@ import argparse
 import resource
 import time
 
+import numpy as np
 from tqdm import tqdm
 
 from common.sources import open_source
@@ -28,6 +29,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def marginal_ms_per_person(per_frame: list[tuple[int, int, float]]) -> float:
+    """Slope of frame time over people, fitted with a separate offset for detector keyframes."""
+    rows = np.array(per_frame, dtype=float)
+    if len(rows) < 3:
+        return float("nan")
+    keyframe = np.diff(rows[:, 1], prepend=0) > 0
+    design = np.stack([np.ones(len(rows)), keyframe, rows[:, 0]], axis=1)
+    coef, *_ = np.linalg.lstsq(design, rows[:, 2], rcond=None)
+    return float(coef[2])
+
+
 def run(args: argparse.Namespace) -> float:
     options: PipelineOptions = options_from_args(args)
     pipeline = build_pipeline(options)
@@ -44,10 +56,19 @@ def run(args: argparse.Namespace) -> float:
         pipeline.reset()
         bar = tqdm(total=args.frames, unit="frame", desc="bench", dynamic_ncols=True, mininterval=1.0)
 
+        checkpoints = {max(1, args.frames * q // 4): f"{25 * q}%" for q in (1, 2, 4)}
+        rss_at: dict[str, float] = {}
+
+        per_frame: list[tuple[int, int, float]] = []  # (people, keyframe, total ms)
+
         def count(frame, result) -> None:
             nonlocal people
             people += len(result)
+            samples = pipeline.timers.samples
+            per_frame.append((len(result), len(samples["detect"]), samples["total"][-1]))
             bar.update(1)
+            if bar.n in checkpoints:  # memory must stay flat over a long stream
+                rss_at[checkpoints[bar.n]] = peak_rss_mb()
 
         start = time.perf_counter()
         done = pipeline.run(source, store, on_result=count, max_frames=args.frames)
@@ -58,5 +79,7 @@ def run(args: argparse.Namespace) -> float:
           f"distinct_track_ids={len(store.track_ids())}")
     for stage, ms in pipeline.timers.median_ms().items():
         print(f"  {stage:<10} median {ms:7.2f} ms")
+    print(f"marginal cost per extra person: {marginal_ms_per_person(per_frame):.2f} ms")
+    print("peak RSS at " + ", ".join(f"{k}: {v:.0f} MB" for k, v in rss_at.items()))
     print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f}")
     return fps
