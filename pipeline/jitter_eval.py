@@ -16,10 +16,11 @@ import numpy as np
 from tqdm import tqdm
 
 from common.metrics import mpjpe
-from common.types import Poses2D
 from pipeline.smoother import OneEuroConfig, OneEuroSmoother
 from refiner import Lifter
 from refiner.h36m_data import load_views
+from refiner.inference import lift_joints
+from refiner.viewing_frame import from_viewing_frame
 
 MOCAP_HZ = 50.0
 
@@ -50,8 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     lifter = Lifter.load(args.weights)
     totals = {"raw": [[], []], "smoothed": [[], []]}
     for view in tqdm(load_views(args.data, args.subjects, source="sh"), desc="sequences"):
-        poses = Poses2D(view.joints2d, view.visible.astype(np.float32), "h36m17")
-        raw = lifter.lift(poses).joints.astype(np.float64)
+        # SH joints in the "sh" input style, as refiner.evaluate feeds them; the lifter answers in
+        # each person's viewing frame, turned into the camera frame by the ray through the pelvis.
+        lifted = lift_joints(lifter.model, lifter.stats, view.joints2d, view.visible, "sh")
+        raw = from_viewing_frame(lifted, view.rays).astype(np.float64)
         ok = np.isfinite(raw).all(axis=(1, 2))
         raw, gt, times = raw[ok], view.joints3d[ok].astype(np.float64), view.frames[ok] / MOCAP_HZ
         if len(raw) < 3:
