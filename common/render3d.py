@@ -61,10 +61,12 @@ def render_scene(result: FrameResult | None, size: tuple[int, int], view: SceneV
     canvas = np.empty((h, w, 3), np.uint8)
     canvas[:] = view.background
     people = [(tid, to_z_up(p)) for tid, p in scene_joints(result)]
-    all_pts = np.concatenate([p for _, p in people]) if people else np.zeros((1, 3))
-    centre = (all_pts.min(0) + all_pts.max(0)) / 2
-    ground = all_pts[:, 2].min() if people else -900.0
-    extent = max(view.min_extent_mm, float(np.ptp(all_pts[:, :2], axis=0).max()) * 1.4 if people else 0)
+    # Robust framing: a single far-away (or badly placed) person must not shrink everyone else.
+    centroids = np.array([p.mean(axis=0) for _, p in people]) if people else np.zeros((1, 3))
+    centre = np.median(centroids, axis=0)
+    ground = float(np.median([p[:, 2].min() for _, p in people])) if people else -900.0
+    spread = np.abs(centroids[:, :2] - centre[:2]).max(axis=1)
+    extent = max(view.min_extent_mm, 2.8 * float(np.percentile(spread, 75)) + 1500.0)
     rot = _rotation(view)
     scale = 0.8 * min(h, w) / extent
 

@@ -69,8 +69,8 @@ class KeypointFollower:
         poses = estimator.estimate(image, boxes_from_keypoints(self.poses))
         before, now = confident_joints(self.poses), confident_joints(poses)
         both = (before & now)[..., None]
-        moved = np.where(both, poses.keypoints - self.poses.keypoints, np.nan)
-        shift = np.nan_to_num(np.nanmean(moved, axis=1)) if both.any() else np.zeros((len(self), 2))
+        moved = np.where(both, poses.keypoints - self.poses.keypoints, 0.0).sum(axis=1)
+        shift = moved / np.maximum(both.sum(axis=1), 1)  # mean motion of joints seen in both frames
         boxes = self.boxes + np.concatenate([shift, shift], axis=1)
         scores = np.array([poses.scores[i][now[i]].mean() if now[i].any() else 0.0 for i in range(len(self))])
         alive = now.sum(axis=1) >= MIN_CONFIDENT_JOINTS

@@ -11,6 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from PyQt6.QtGui import QImage  # noqa: E402
+
 from app.launch import open_main_window  # noqa: E402
 from app.qt_setup import create_application  # noqa: E402
 from main import DEMO_CLIP  # noqa: E402
@@ -26,13 +28,14 @@ def main(out: str, frame: int = 45) -> None:
         time.sleep(0.05)
         if window.store is not None and len(window.store) >= 80 and window.worker is None:
             break
-    window.timeline.set_frame(frame)
+    window._go_to(frame)
     window._cycle_person(1)
     window.scene.frame_people()
     for _ in range(40):
         application.processEvents()
         time.sleep(0.05)
-    window.grab().save(out)
+    image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8)  # small PNG
+    image.save(out)
     window.close()
     print(f"wrote {out} ({len(window.store)} frames processed)")
 
