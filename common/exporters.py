@@ -147,6 +147,34 @@ def annotate(image: np.ndarray, result: FrameResult | None, include_3d: bool,
     return compose_side_by_side(drawn, scene)
 
 
+class VideoWriters:
+    """The MP4 and/or GIF of one export, written together: all complete, or none left behind."""
+
+    def __init__(self, mp4: str | Path | None, gif: str | Path | None, fps: float, options: VideoOptions):
+        self.writers: list[Mp4Writer | GifWriter] = []
+        if mp4:
+            self.writers.append(Mp4Writer(mp4, fps, options))
+        if gif:
+            self.writers.append(GifWriter(gif, fps, options))
+        if not self.writers:
+            raise ValueError("give an MP4 or a GIF path to export to")
+
+    def write(self, picture: np.ndarray) -> None:
+        for writer in self.writers:
+            writer.write(picture)
+
+    def __enter__(self) -> "VideoWriters":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            for writer in self.writers:
+                writer.close()
+        else:
+            for writer in self.writers:
+                writer.abort()
+
+
 def export_annotated(frames: Iterable, store: ResultsStore, mp4: str | Path | None = None,
                      gif: str | Path | None = None, options: VideoOptions | None = None,
                      source_fps: float = 0.0, total: int | None = None,
@@ -158,30 +186,17 @@ def export_annotated(frames: Iterable, store: ResultsStore, mp4: str | Path | No
     nothing is left behind then.
     """
     options = options or VideoOptions()
-    fps = options.output_fps(source_fps)
-    writers = [w for w in (Mp4Writer(mp4, fps, options) if mp4 else None,
-                           GifWriter(gif, fps, options) if gif else None) if w is not None]
-    if not writers:
-        raise ValueError("give an MP4 or a GIF path to export to")
     done = 0
-    try:
+    with VideoWriters(mp4, gif, options.output_fps(source_fps), options) as writers:
         for frame in frames:
             if frame.index % options.frame_step:
                 continue
             if cancelled is not None and cancelled():
                 raise ExportCancelled("export cancelled")
-            picture = annotate(frame.image, store.frame(frame.index), options.include_3d)
-            for writer in writers:
-                writer.write(picture)
+            writers.write(annotate(frame.image, store.frame(frame.index), options.include_3d))
             done += 1
             if progress is not None:
                 progress(frame.index + 1, total)
-        for writer in writers:
-            writer.close()
-    except BaseException:
-        for writer in writers:
-            writer.abort()
-        raise
     return done
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from common.atomic import check_writable
-from common.exporters import GifWriter, Mp4Writer, VideoOptions, annotate, write_csv, write_jsonl
+from common.exporters import VideoOptions, VideoWriters, annotate, write_csv, write_jsonl
 from common.sources import open_source
 from common.store import ResultsStore
 from pipeline.factory import add_pipeline_arguments, build_pipeline, options_from_args
@@ -48,30 +48,20 @@ def run(args: argparse.Namespace) -> int:
     with open_source(args.input) as source:
         store = ResultsStore(source.fps, source_name=source.name)
         fps = video_options.output_fps(source.fps)
-        writers = [Mp4Writer(mp4_path, fps, video_options)]
-        if args.gif:
-            writers.append(GifWriter(args.gif, fps, video_options))
         total = source.frame_count if args.max_frames is None else min(args.max_frames, source.frame_count or args.max_frames)
         bar = tqdm(total=total, unit="frame", desc="processing", dynamic_ncols=True)
+        with VideoWriters(mp4_path, args.gif, fps, video_options) as writers:
 
-        def on_result(frame, result) -> None:
-            if frame.index % video_options.frame_step == 0:
-                picture = annotate(frame.image, result, video_options.include_3d)
-                for writer in writers:
-                    writer.write(picture)
-            bar.update(1)
-            bar.set_postfix(people=len(result), refresh=False)
+            def on_result(frame, result) -> None:
+                if frame.index % video_options.frame_step == 0:
+                    writers.write(annotate(frame.image, result, video_options.include_3d))
+                bar.update(1)
+                bar.set_postfix(people=len(result), refresh=False)
 
-        try:
-            done = pipeline.run(source, store, on_result=on_result, max_frames=args.max_frames)
-            for writer in writers:
-                writer.close()
-        except BaseException:
-            for writer in writers:
-                writer.abort()
-            raise
-        finally:
-            bar.close()
+            try:
+                done = pipeline.run(source, store, on_result=on_result, max_frames=args.max_frames)
+            finally:
+                bar.close()
     if args.json:
         write_jsonl(store, args.json)
     if args.csv:
