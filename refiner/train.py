@@ -164,7 +164,7 @@ def train(architecture: str, cfg: dict, out: Path, resume: bool = False, threads
                                                            eta_min=tcfg["lr"] * tcfg.get("min_lr_ratio", 0.01))
     start, best = 0, float("inf")
     if resume and (out / "state.safetensors").exists():
-        weights, _, _ = load_weights(out / "last.safetensors", architecture)
+        weights, stats, _ = load_weights(out / "last.safetensors", architecture)  # keep its normalisation
         model.load_state_dict(weights.state_dict())
         start, best = load_state(out / "state.safetensors", optimizer, scheduler, generator)
         scheduler.T_max = max(epochs * steps_per_epoch, 1)  # the run may have been extended

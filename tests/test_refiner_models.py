@@ -143,3 +143,16 @@ def test_evaluate_rejects_unknown_camera_and_subject(tmp_path):
         evaluate_main(["--data", str(root), "--subjects", "S5", "--weights", str(weights)])
     table = evaluate_main(["--data", str(root), "--weights", str(weights), "--input", "sh"])
     assert table["mean"]["frames"] == 2 * 2 * 2  # 2 sequences × 2 cameras × frames 0 and 5
+
+
+def test_shipped_weights_lift_a_standing_person_upright():
+    """The shipped weights give a plausible standing pose for a synthetic standing person."""
+    from conftest import require
+    from refiner.lifter import default_weights
+    from refiner.synthetic import CAMERA, TEMPLATE
+    lifter = Lifter.load(require(default_weights()), device="cpu")
+    uv = CAMERA.project(CAMERA.world_to_camera(TEMPLATE[None]))
+    out = lifter.lift(Poses2D(uv, np.ones((1, 17)), "h36m17")).joints[0]
+    assert out[10, 1] < -500 and out[3, 1] > 700 and out[6, 1] > 700  # head up, feet down (y is down)
+    thigh = np.linalg.norm(out[2] - out[1])
+    assert 350 < thigh < 550
