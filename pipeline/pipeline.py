@@ -85,6 +85,8 @@ class Pipeline:
             if self.detector is None:
                 return result
             detections, detection_poses = self._detect_or_follow(image)
+            if detection_poses is not None:
+                detection_poses = clip_to_frame(detection_poses, frame.size)
             if self.estimator is not None:
                 self.follower.remember(detections, detection_poses)
             with self.timers.time("track"):
@@ -169,3 +171,19 @@ def _rows(poses: Poses2D, indices: np.ndarray) -> Poses2D:
     scores = np.zeros((len(indices), poses.scores.shape[1]), np.float32)
     keypoints[found], scores[found] = poses.keypoints[indices[found]], poses.scores[indices[found]]
     return Poses2D(keypoints, scores, poses.layout)
+
+
+OUTSIDE_SCORE_FACTOR = 0.1  # joints guessed outside the picture keep a tenth of their score
+
+
+def clip_to_frame(poses: Poses2D, frame_size: tuple[int, int]) -> Poses2D:
+    """Joints outside the frame (a person cut by the edge) are clipped to it with a low score,
+    so the lifter treats them as unobserved and fills them in from the rest of the body."""
+    width, height = frame_size
+    x, y = poses.keypoints[..., 0], poses.keypoints[..., 1]
+    outside = (x < 0) | (y < 0) | (x > width - 1) | (y > height - 1)
+    if not outside.any():
+        return poses
+    keypoints = np.stack([np.clip(x, 0, width - 1), np.clip(y, 0, height - 1)], axis=-1)
+    scores = np.where(outside, poses.scores * OUTSIDE_SCORE_FACTOR, poses.scores)
+    return type(poses)(**{**vars(poses), "keypoints": keypoints, "scores": scores})

@@ -50,3 +50,20 @@ def test_people_stand_in_front_of_the_camera(processed):
     roots = np.concatenate([store.frame(i).poses3d.root for i in range(6)])
     roots = roots[np.isfinite(roots).all(axis=1)]
     assert len(roots) >= 10 and (roots[:, 2] > 2000).all()  # small people are metres away
+
+
+def test_a_person_cut_by_the_frame_edge_gets_clipped_low_score_joints():
+    """Real frame, cropped so that people are cut by the left edge: crops are padded, joints that
+    fall outside are clipped to the frame with a low score, and lifting still works."""
+    with open_source(str(DEMO)) as source:
+        image = source.read_frame(0).image
+    pipeline = build_pipeline(PipelineOptions(device="cpu", min_hits=1))
+    full = pipeline.detector.detect(image)
+    x_cut = int(np.median(full.boxes[:, 0] + full.boxes[:, 2]) / 2)  # through a person's middle
+    from common.types import Frame
+    cropped = np.ascontiguousarray(image[:, x_cut:])
+    result = pipeline.process(Frame(0, 0.0, cropped))
+    assert len(result) >= 1
+    kp, scores = result.poses2d.keypoints, result.poses2d.scores
+    assert (kp[..., 0] >= 0).all() and (kp[..., 0] <= cropped.shape[1] - 1).all()
+    assert np.isfinite(result.poses3d.joints).all(axis=(1, 2)).any()

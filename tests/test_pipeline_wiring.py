@@ -104,3 +104,15 @@ def test_max_frames_stops_early(tmp_path):
         cv2.imwrite(str(tmp_path / f"{i}.png"), np.zeros((8, 8, 3), np.uint8))
     store = ResultsStore()
     assert Pipeline().run(ImageFolderSource(tmp_path), store, max_frames=2) == 2
+
+
+def test_joints_outside_the_frame_are_clipped_with_a_low_score():
+    from pipeline.pipeline import clip_to_frame
+    kp = np.zeros((1, 17, 2)) + 10
+    kp[0, 3] = (-5, 20)
+    kp[0, 4] = (30, 70)
+    poses = clip_to_frame(Poses2D(kp, np.full((1, 17), 0.8), "coco17"), (60, 40))
+    np.testing.assert_allclose(poses.keypoints[0, 3], (0, 20))
+    np.testing.assert_allclose(poses.keypoints[0, 4], (30, 39))
+    np.testing.assert_allclose(poses.scores[0, [3, 4]], 0.08, rtol=1e-6)
+    assert poses.scores[0, 0] == pytest.approx(0.8)
