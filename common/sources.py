@@ -59,6 +59,7 @@ class FrameSource(ABC):
     name: str = ""
     fps: float = 0.0  # 0 when unknown
     frame_count: int | None = None  # None when unknown (cameras)
+    disconnected: bool = False  # a live source that stopped delivering mid-stream
 
     @abstractmethod
     def __iter__(self) -> Iterator[Frame]:
@@ -152,7 +153,6 @@ class CameraSource(FrameSource):
             raise CameraUnavailableError(f"no camera at index {index}")
         self.fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0) or fps_hint
         self.frame_count = None
-        self.disconnected = False
 
     def __iter__(self) -> Iterator[Frame]:
         start = time.monotonic()

@@ -155,10 +155,6 @@ class ResultsStore:
     def frame_indices(self) -> np.ndarray:
         return np.array(sorted(self._frame_rows), dtype=np.int64)
 
-    @property
-    def num_rows(self) -> int:
-        return self._rows
-
     def _rows_slice(self, index: int, start: int, stop: int) -> dict[str, np.ndarray]:
         if index in self._pending_by_frame:
             return self._pending[self._pending_by_frame[index]]

@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
                 done = pipeline.run(source, store, on_result=on_result, max_frames=args.max_frames)
             finally:
                 bar.close()
+        if source.disconnected:
+            print(f"{source.name} stopped delivering frames after {done}; the results so far are kept")
     if args.json:
         write_jsonl(store, args.json)
     if args.csv:

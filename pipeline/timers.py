@@ -25,6 +25,3 @@ class StageTimers:
 
     def median_ms(self) -> dict[str, float]:
         return {stage: float(np.median(v)) for stage, v in self.samples.items() if v}
-
-    def last_ms(self) -> dict[str, float]:
-        return {stage: v[-1] for stage, v in self.samples.items() if v}
