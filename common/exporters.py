@@ -38,6 +38,7 @@ class VideoOptions:
     bitrate: str | None = None  # e.g. "4M" for MP4; None lets x264 pick by quality (CRF)
     include_3d: bool = False  # put the 3D scene beside the frame
     gif_colors: int = 256  # palette size for GIF (GIF has no bitrate; fewer colours, smaller file)
+    gif_max_width: int = 480  # GIFs are for sharing: without an explicit width they are capped here
 
     def __post_init__(self) -> None:
         if self.frame_step < 1:
@@ -122,7 +123,8 @@ class GifWriter:
         return len(self._frames)
 
     def write(self, image: np.ndarray) -> None:
-        image = resize_for_output(image, self.options.width, even=False)
+        width = self.options.width or min(image.shape[1], self.options.gif_max_width)
+        image = resize_for_output(image, width, even=False)
         self._frames.append(Image.fromarray(image).quantize(self.options.gif_colors))
 
     def close(self) -> None:

@@ -100,3 +100,10 @@ def test_bad_video_options_are_rejected():
     for kwargs in ({"frame_step": 0}, {"width": 4}, {"fps": -1}, {"gif_colors": 1}):
         with pytest.raises(ValueError):
             VideoOptions(**kwargs)
+
+
+def test_gif_without_a_width_is_capped_for_sharing(tmp_path):
+    frames = [Frame(i, i / 10, frame_pattern(i, 640, 360)) for i in range(3)]
+    export_annotated(frames, _store(3), gif=tmp_path / "o.gif", options=VideoOptions(gif_max_width=320))
+    with Image.open(tmp_path / "o.gif") as gif:
+        assert gif.size == (320, 180)
