@@ -15,6 +15,7 @@ import numpy as np
 
 from common.skeleton import to_h36m17
 from common.types import Poses2D, Poses3D
+from refiner.root_translation import solve_root_translation
 from refiner.viewing_frame import from_viewing_frame
 
 MIN_SCORE = 0.3
@@ -22,28 +23,6 @@ MIN_SCORE = 0.3
 
 def focal_from_fov(width: int, fov_deg: float) -> float:
     return (width / 2.0) / np.tan(np.radians(fov_deg) / 2.0)
-
-
-def solve_root_translation(joints3d: np.ndarray, joints2d: np.ndarray, weights: np.ndarray,
-                           focal: float, centre: tuple[float, float]) -> np.ndarray:
-    """Least-squares translation ``T`` ``(N, 3)`` so that ``project(X + T)`` best matches the 2D.
-
-    Linear in ``T`` after multiplying out the perspective division: for each joint,
-    ``f·(X + Tx) − (u − cx)·(Z + Tz) = 0`` and the same for y. Weighted by joint confidence.
-    """
-    u = joints2d[..., 0] - centre[0]
-    v = joints2d[..., 1] - centre[1]
-    x, y, z = joints3d[..., 0], joints3d[..., 1], joints3d[..., 2]
-    n, j = u.shape
-    a = np.zeros((n, 2 * j, 3))
-    b = np.zeros((n, 2 * j))
-    a[:, :j, 0], a[:, :j, 2], b[:, :j] = focal, -u, u * z - focal * x
-    a[:, j:, 1], a[:, j:, 2], b[:, j:] = focal, -v, v * z - focal * y
-    w = np.sqrt(np.concatenate([weights, weights], axis=1))[..., None]
-    a, b = a * w, b * w[..., 0]
-    ata = np.einsum("nki,nkj->nij", a, a) + np.eye(3) * 1e-6
-    atb = np.einsum("nki,nk->ni", a, b)
-    return np.linalg.solve(ata, atb[..., None])[..., 0]
 
 
 class RootPlacer:

@@ -22,10 +22,11 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--iters", type=int, default=200)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--no-flip-test", dest="flip_test", action="store_false", help="lift each person once, not also mirrored")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    lifter = Lifter.load(args.weights, device="cpu")
+    lifter = Lifter.load(args.weights, device="cpu", flip_test=args.flip_test)
     rng = np.random.default_rng(0)
     poses = Poses2D(rng.uniform(100, 500, (args.batch, COCO17.num_joints, 2)),
                     rng.uniform(0.2, 1.0, (args.batch, COCO17.num_joints)), "coco17")
@@ -37,7 +38,8 @@ def main(argv: list[str] | None = None) -> float:
         lifter.lift(poses)
         times.append(time.perf_counter() - t0)
     per_person = 1000 * float(np.median(times)) / args.batch
-    print(f"{lifter.architecture}: batch {args.batch}, {torch.get_num_threads()} threads: "
+    print(f"{lifter.architecture}: batch {args.batch}, {torch.get_num_threads()} threads, "
+          f"flip test {'on' if args.flip_test else 'off'}: "
           f"median {1000 * np.median(times):.2f} ms per batch, {per_person:.3f} ms per person")
     return per_person
 

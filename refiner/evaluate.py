@@ -6,6 +6,11 @@ Every frame of every requested camera is evaluated (``--input sh``: every frame 
 Stacked-Hourglass detection, i.e. every 5th). Subjects are found from the keys inside the npz
 files, so any directory with the same kinds of files works; a directory holding the VideoPose3D
 files (``data_3d_h36m.npz``) is read with that layout instead.
+
+By default predictions are averaged with those for the mirrored input (``--no-flip-test`` turns
+it off) and each sequence's body size is set from the calibrated camera and the floor
+(``--scale floor``, see refiner.floor_scale; ``--scale none`` keeps the network's typical size).
+Neither uses the 3D ground truth.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import torch
 
 from common.metrics import format_table, mpjpe, p_mpjpe, per_action_table
 from refiner.camera import load_cameras
+from refiner.floor_scale import sequence_scale
 from refiner.h36m_data import ViewSequence, find_files, load_views, subjects_in
 from refiner.inference import lift_joints
 from refiner.lifter import default_weights
@@ -45,15 +51,22 @@ def load_eval_views(data_dir: Path, subjects: list[str] | None, source: str, cam
     return load_views(data_dir, subjects, source, camera_ids)
 
 
-def evaluate_views(model: torch.nn.Module, stats, views: list[ViewSequence], style: str) -> dict:
+def evaluate_views(model: torch.nn.Module, stats, views: list[ViewSequence], style: str,
+                   flip_test: bool = True, scale: str = "floor") -> dict:
     """Per-action P1/P2 table over all frames of ``views`` (lifted in one vectorised pass)."""
     joints2d = np.concatenate([v.joints2d for v in views])
     visible = np.concatenate([v.visible for v in views])
     target = np.concatenate([v.joints3d for v in views])
     # The model predicts in the viewing frame; the pelvis pixel's ray turns it into the camera frame.
-    pred = from_viewing_frame(lift_joints(model, stats, joints2d, visible, style), np.concatenate([v.rays for v in views]))
-    p1, p2 = mpjpe(pred, target), p_mpjpe(pred, target)
+    pred = from_viewing_frame(lift_joints(model, stats, joints2d, visible, style, flip_test=flip_test),
+                              np.concatenate([v.rays for v in views]))
     bounds = np.cumsum([0] + [len(v.joints2d) for v in views])
+    if scale == "floor":
+        for v, a, b in zip(views, bounds[:-1], bounds[1:]):
+            pred[a:b] *= sequence_scale(pred[a:b], v.joints2d, v.visible, v.camera)
+    elif scale != "none":
+        raise ValueError(f"unknown scale {scale!r}; use 'floor' or 'none'")
+    p1, p2 = mpjpe(pred, target), p_mpjpe(pred, target)
     return per_action_table((v.sequence, p1[a:b], p2[a:b]) for v, a, b in zip(views, bounds[:-1], bounds[1:]))
 
 
@@ -68,6 +81,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--cameras", nargs="*", default=None, help="camera ids (default: all 4)")
     parser.add_argument("--cameras-json", type=Path, default=None, help="camera file for the VideoPose3D layout")
     parser.add_argument("--input-2d", type=Path, default=None, help="VideoPose3D 2D npz (default: projected gt)")
+    parser.add_argument("--scale", choices=["floor", "none"], default="floor",
+                        help="body size: from the calibrated camera and the floor (default) or the network's typical size")
+    parser.add_argument("--no-flip-test", dest="flip_test", action="store_false",
+                        help="do not average with the prediction for the mirrored input")
     parser.add_argument("--json", type=Path, default=None, help="write the table as JSON here")
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
@@ -79,15 +96,17 @@ def main(argv: list[str] | None = None) -> dict:
     style = args.style or DEFAULT_STYLE[args.input]
     t0 = time.time()
     views = load_eval_views(args.data, args.subjects, args.input, args.cameras, args.cameras_json, args.input_2d)
-    table = evaluate_views(model, stats, views, style)
-    print(f"{meta['architecture']} ({weights}), input {args.input}/{style}, "
+    table = evaluate_views(model, stats, views, style, args.flip_test, args.scale)
+    print(f"{meta['architecture']} ({weights}), input {args.input}/{style}, scale {args.scale}, "
+          f"flip test {'on' if args.flip_test else 'off'}, "
           f"subjects {sorted({v.subject for v in views})}, cameras {sorted({v.camera_id for v in views})}, "
           f"{time.time() - t0:.0f} s", file=sys.stderr)
     print(format_table(table))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"weights": str(weights), "architecture": meta["architecture"],
-                                         "input": args.input, "style": style, "table": table}, indent=2))
+                                         "input": args.input, "style": style, "scale": args.scale,
+                                         "flip_test": args.flip_test, "table": table}, indent=2))
     return table
 
 

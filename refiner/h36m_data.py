@@ -29,7 +29,7 @@ class ViewSequence:
     """One sequence seen by one camera: camera-frame 3D and its 2D input, frame-aligned."""
 
     sequence: str  # "S8/Walking 1"
-    camera_id: str
+    camera: Camera
     joints3d: np.ndarray  # (N, 17, 3) camera-frame mm
     joints2d: np.ndarray  # (N, 17, 2) px (projected ground truth or a detector's output)
     visible: np.ndarray  # (N, 17) bool: which 2D joints are observed
@@ -39,6 +39,10 @@ class ViewSequence:
     @property
     def subject(self) -> str:
         return self.sequence.split("/")[0]
+
+    @property
+    def camera_id(self) -> str:
+        return self.camera.id
 
 
 @dataclass
@@ -147,7 +151,7 @@ def camera_views(poses3d: dict[str, np.ndarray], cameras: dict[str, dict[str, Ca
             frames = np.arange(0, len(world), stride)
             cam3d = cam.world_to_camera(world[frames])
             joints2d = cam.project(cam3d).astype(np.float32)
-            views.append(ViewSequence(sequence, cam_id, cam3d.astype(np.float32), joints2d,
+            views.append(ViewSequence(sequence, cam, cam3d.astype(np.float32), joints2d,
                                       np.ones((len(frames), 17), bool), frames, pelvis_rays(cam, joints2d)))
     return views
 
@@ -167,7 +171,7 @@ def detection_views(poses3d: dict[str, np.ndarray], detections: dict[str, np.nda
             frames = np.arange(0, len(world), SH_STRIDE)
             n = min(len(frames), len(detections[key]))
             joints2d, visible = sh_to_h36m17(detections[key][:n])
-            views.append(ViewSequence(sequence, cam_id, cam.world_to_camera(world[frames[:n]]).astype(np.float32),
+            views.append(ViewSequence(sequence, cam, cam.world_to_camera(world[frames[:n]]).astype(np.float32),
                                       joints2d, visible, frames[:n], pelvis_rays(cam, joints2d)))
     return views
 

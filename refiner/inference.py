@@ -6,8 +6,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from common.skeleton import H36M17
 from refiner.inputs import apply_style, liftable, normalize_2d
 from refiner.target import TargetStats
+
+FLIP = torch.as_tensor(H36M17.flip_permutation)
+MIRROR_X = torch.tensor([-1.0, 1.0, 1.0])  # x is negated in both the (x, y, visible) input and the 3D output
 
 
 def make_features(joints2d: np.ndarray | torch.Tensor, visible: np.ndarray | torch.Tensor, style: str
@@ -19,20 +23,31 @@ def make_features(joints2d: np.ndarray | torch.Tensor, visible: np.ndarray | tor
     return normalize_2d(j, v), liftable(v, j)
 
 
+def _predict_mm(model: nn.Module, stats: TargetStats, features: torch.Tensor, flip_test: bool) -> torch.Tensor:
+    """One batch → root-relative mm; with ``flip_test`` averaged with the prediction for the mirrored
+    input (mirrored back), which cancels some of the network's left/right asymmetric errors."""
+    out = stats.denormalize(model(features))
+    if flip_test:
+        mirror = MIRROR_X.to(features.device)
+        mirrored = stats.denormalize(model(features[:, FLIP] * mirror))[:, FLIP] * mirror
+        out = (out + mirrored) / 2
+    return out
+
+
 @torch.inference_mode()
 def lift_features(model: nn.Module, stats: TargetStats, features: torch.Tensor, batch_size: int = 8192,
-                  device: torch.device | str = "cpu") -> np.ndarray:
+                  device: torch.device | str = "cpu", flip_test: bool = False) -> np.ndarray:
     """Features → root-relative mm ``(N, 17, 3)`` float32, in eval mode."""
     model.eval()
-    out = [stats.denormalize(model(features[i:i + batch_size].to(device)).cpu())
+    out = [_predict_mm(model, stats, features[i:i + batch_size].to(device), flip_test).cpu()
            for i in range(0, len(features), batch_size)]
     return torch.cat(out).numpy() if out else np.zeros((0, 17, 3), np.float32)
 
 
 def lift_joints(model: nn.Module, stats: TargetStats, joints2d: np.ndarray, visible: np.ndarray, style: str,
-                batch_size: int = 8192) -> np.ndarray:
+                batch_size: int = 8192, flip_test: bool = False) -> np.ndarray:
     """H36M-17 pixels → root-relative mm; people that cannot be lifted get NaN."""
     features, ok = make_features(joints2d, visible, style)
-    out = lift_features(model, stats, features, batch_size)
+    out = lift_features(model, stats, features, batch_size, flip_test=flip_test)
     out[~ok.numpy()] = np.nan
     return out

@@ -3,7 +3,8 @@
 Accepts COCO-17, BlazePose-33 or H36M-17 pixels for a batch of people and returns H36M-17
 root-relative millimetres (camera frame). Joints scoring below ``score_threshold`` (or NaN) are
 masked, not imputed: the models were trained with randomly masked joints and see a visibility flag
-per joint. People with fewer than 4 usable joints get NaN joints.
+per joint. People with fewer than 4 usable joints get NaN joints. By default each person is also
+lifted mirrored and the two answers averaged (``flip_test``; see refiner.inference).
 """
 from __future__ import annotations
 
@@ -33,19 +34,22 @@ class Lifter:
     """A trained lifting network with its normalisation, ready for batched inference."""
 
     def __init__(self, model: torch.nn.Module, stats: TargetStats, architecture: str,
-                 device: torch.device, score_threshold: float = DEFAULT_SCORE_THRESHOLD) -> None:
+                 device: torch.device, score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+                 flip_test: bool = True) -> None:
         self.model = model.to(device).eval()
         self.stats = TargetStats(stats.mean.to(device), stats.std.to(device))
         self.architecture = architecture
         self.device = device
         self.score_threshold = score_threshold
+        self.flip_test = flip_test
 
     @classmethod
     def load(cls, weights: str | Path | None = None, device: str | torch.device | None = None,
-             score_threshold: float = DEFAULT_SCORE_THRESHOLD) -> "Lifter":
+             score_threshold: float = DEFAULT_SCORE_THRESHOLD, flip_test: bool = True) -> "Lifter":
         """Load ``weights`` (default: the shipped ones) onto ``device`` (default: cuda if available)."""
         model, stats, meta = load_weights(weights or default_weights())
-        return cls(model, stats, meta["architecture"], pick_device(str(device) if device else None), score_threshold)
+        return cls(model, stats, meta["architecture"], pick_device(str(device) if device else None), score_threshold,
+                   flip_test)
 
     def lift(self, poses2d: Poses2D) -> Poses3D:
         """Pixels of N people in ``poses2d.layout`` → ``(N, 17, 3)`` root-relative mm (NaN when unliftable)."""
@@ -56,6 +60,6 @@ class Lifter:
         # Detector layouts have COCO-style torso and no H36M head joints (see refiner.inputs).
         style = "h36m" if poses2d.layout == "h36m17" else "coco"
         features, ok = make_features(joints, visible, style)
-        out = lift_features(self.model, self.stats, features, device=self.device)
+        out = lift_features(self.model, self.stats, features, device=self.device, flip_test=self.flip_test)
         out[~ok.numpy()] = np.nan
         return Poses3D(out)

@@ -57,6 +57,6 @@ def load_videopose3d_views(path_3d: str | Path, cameras: dict[str, dict[str, Cam
                 else:
                     joints2d = cam.project(cam3d).astype(np.float32)
                 n = len(joints2d)
-                views.append(ViewSequence(f"{subject}/{action}", cam_id, cam3d[:n].astype(np.float32), joints2d,
+                views.append(ViewSequence(f"{subject}/{action}", cam, cam3d[:n].astype(np.float32), joints2d,
                                           np.ones((n, 17), bool), np.arange(n), pelvis_rays(cam, joints2d)))
     return views
