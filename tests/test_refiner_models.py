@@ -15,7 +15,7 @@ from refiner.models import build_model
 from refiner.synthetic import make_dataset, random_poses
 from refiner.target import TargetStats
 from refiner.train import load_config, train
-from refiner.weights import WeightsError, load_weights, save_weights
+from refiner.weights import WeightsError, load_weights, save_weights, store_half
 from refiner.evaluate import main as evaluate_main
 
 
@@ -78,11 +78,13 @@ def test_short_overfit_run_resume_and_evaluate(tmp_path, capsys):
 def test_weights_round_trip_fp16_and_wrong_architecture(tmp_path):
     model = build_model("gcn", {"width": 16, "blocks": 1}).eval()
     stats = TargetStats(torch.randn(17, 3), torch.rand(17, 3) + 1)
-    save_weights(tmp_path / "g.safetensors", model, "gcn", {"width": 16, "blocks": 1}, stats, half=True)
+    save_weights(tmp_path / "full.safetensors", model, "gcn", {"width": 16, "blocks": 1}, stats, {"note": "kept"})
+    store_half(tmp_path / "full.safetensors", tmp_path / "g.safetensors")
+    assert (tmp_path / "g.safetensors").stat().st_size < 0.7 * (tmp_path / "full.safetensors").stat().st_size
     loaded, loaded_stats, meta = load_weights(tmp_path / "g.safetensors", "gcn")
     x = torch.randn(4, 17, 3)
     torch.testing.assert_close(loaded(x), model(x), atol=5e-2, rtol=5e-2)
-    assert meta["architecture"] == "gcn"
+    assert meta["architecture"] == "gcn" and meta["extra"] == {"note": "kept"}
     with pytest.raises(WeightsError, match="holds a 'gcn' model, but a 'linear' model was requested"):
         load_weights(tmp_path / "g.safetensors", "linear")
     (tmp_path / "junk.safetensors").write_bytes(b"not a file")
