@@ -15,6 +15,7 @@ from safetensors.torch import load_file, save_file
 from safetensors import safe_open
 from torch import nn
 
+from common.atomic import atomic_path
 from refiner.models import build_model
 from refiner.target import TargetStats
 
@@ -36,7 +37,8 @@ def save_weights(path: str | Path, model: nn.Module, architecture: str, model_co
     metadata = {"format": FORMAT, "architecture": architecture, "model_config": json.dumps(model_config),
                 "input_representation": INPUT_REPRESENTATION, "extra": json.dumps(extra or {})}
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata=metadata)
+    with atomic_path(path, ".safetensors") as tmp:  # an interrupted save never leaves a truncated file
+        save_file(tensors, str(tmp), metadata=metadata)
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:
@@ -78,11 +80,3 @@ def store_half(source: str | Path, destination: str | Path) -> None:
     model, stats, meta = load_weights(source)
     save_weights(destination, model, meta["architecture"], meta["model_config"], stats, meta["extra"], half=True)
 
-
-if __name__ == "__main__":
-    import argparse
-    parser = argparse.ArgumentParser(description="Store refiner weights as float16: python -m refiner.weights SRC DST")
-    parser.add_argument("source", type=Path)
-    parser.add_argument("destination", type=Path)
-    args = parser.parse_args()
-    store_half(args.source, args.destination)
