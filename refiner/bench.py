@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--iters", type=int, default=200)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--no-flip-test", dest="flip_test", action="store_false", help="lift each person once, not also mirrored")
+    parser.add_argument("--flip-test", action="store_true", help="also lift each person mirrored and average")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
