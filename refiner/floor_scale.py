@@ -2,7 +2,7 @@
 
 Scale-normalised 2D input cannot tell a tall person far away from a short one close by, so the
 networks predict a typical-size body; Human3.6M subjects differ from it by several per cent
-(S8 is ~5 % larger), which alone costs ~6 mm of MPJPE. With a calibrated camera (intrinsics,
+(S8 is 3.5 % larger), which costs 3–6 mm of MPJPE. With a calibrated camera (intrinsics,
 rotation and height above the floor) the size can be recovered: put the predicted pose where it
 reprojects onto the 2D joints (least squares, at its predicted size), then pick the scale that
 puts the lower ankle at its usual height above the floor. Scaling the pose and its position
