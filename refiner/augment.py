@@ -12,6 +12,7 @@ from common.skeleton import H36M17
 from refiner.inputs import STYLES, apply_style
 
 FLIP = torch.as_tensor(H36M17.flip_permutation)
+MIRROR_X = torch.tensor([-1.0, 1.0, 1.0])  # negates x of (x, y, z) 3D joints and of (x, y, visible) features
 
 
 def flip(joints2d: torch.Tensor, joints3d: torch.Tensor, visible: torch.Tensor, rows: torch.Tensor
@@ -19,7 +20,7 @@ def flip(joints2d: torch.Tensor, joints3d: torch.Tensor, visible: torch.Tensor, 
     """Mirror the chosen rows: negate x (image and camera frame) and swap left/right joints."""
     sign = torch.tensor([-1.0, 1.0])
     j2 = torch.where(rows[:, None, None], joints2d[:, FLIP] * sign, joints2d)
-    j3 = torch.where(rows[:, None, None], joints3d[:, FLIP] * torch.tensor([-1.0, 1.0, 1.0]), joints3d)
+    j3 = torch.where(rows[:, None, None], joints3d[:, FLIP] * MIRROR_X, joints3d)
     vis = torch.where(rows[:, None], visible[:, FLIP], visible)
     return j2, j3, vis
 

@@ -34,6 +34,9 @@ def frame_scales(pose_cam: np.ndarray, joints2d: np.ndarray, visible: np.ndarray
     NaN where a frame gives no answer (too few visible joints, NaN pose, feet not below the camera).
     """
     pose = np.asarray(pose_cam, np.float64)
+    camera_height = camera.T[2]
+    if camera_height < MIN_CAMERA_HEIGHT_MM:
+        return np.full(len(pose), np.nan)
     rays = camera.pixel_rays(np.nan_to_num(joints2d))
     undistorted = rays[..., :2] / rays[..., 2:]
     weights = (visible & np.isfinite(joints2d).all(-1) & np.isfinite(pose).all(-1)).astype(np.float64)
@@ -41,9 +44,6 @@ def frame_scales(pose_cam: np.ndarray, joints2d: np.ndarray, visible: np.ndarray
     # Height above the camera (world z) of each ankle for the pose at its predicted size.
     up_in_camera = camera.R_w2c[:, 2]
     lowest = ((pose[:, ANKLES] + root[:, None]) @ up_in_camera).min(axis=1)
-    camera_height = camera.T[2]
-    if camera_height < MIN_CAMERA_HEIGHT_MM:
-        return np.full(len(pose), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         scales = (ankle_height - camera_height) / lowest
     ok = (weights.sum(axis=1) >= 4) & np.isfinite(scales) & (scales > 0)

@@ -6,12 +6,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from common.skeleton import H36M17
+from refiner.augment import FLIP, MIRROR_X
 from refiner.inputs import apply_style, liftable, normalize_2d
 from refiner.target import TargetStats
-
-FLIP = torch.as_tensor(H36M17.flip_permutation)
-MIRROR_X = torch.tensor([-1.0, 1.0, 1.0])  # x is negated in both the (x, y, visible) input and the 3D output
 
 
 def make_features(joints2d: np.ndarray | torch.Tensor, visible: np.ndarray | torch.Tensor, style: str
