@@ -6,11 +6,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from common.atomic import check_writable
-from common.exporters import VideoOptions, VideoWriters, annotate, write_csv, write_jsonl
-from common.sources import open_source
-from common.store import ResultsStore
+from common.exporters import VideoOptions
 from pipeline.factory import add_pipeline_arguments, build_pipeline, options_from_args
+from pipeline.video_job import ExportTargets, process_video
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,38 +38,25 @@ def run(args: argparse.Namespace) -> int:
     """Process the input and write every requested export; returns the number of frames."""
     video_options = VideoOptions(fps=args.fps, width=args.width, frame_step=args.frame_step,
                                  bitrate=args.bitrate, include_3d=args.with_3d)
-    mp4_path = Path(args.output) if args.output else _default_output(args.input)
-    for path in (mp4_path, args.gif, args.json, args.csv, args.store):
-        if path:
-            check_writable(path)  # fail before hours of processing, not after
+    targets = ExportTargets(mp4=Path(args.output) if args.output else _default_output(args.input),
+                            gif=args.gif, json=args.json, csv=args.csv, store=args.store)
+    targets.check_writable()  # before the models load
     pipeline = build_pipeline(options_from_args(args))
-    with open_source(args.input) as source:
-        store = ResultsStore(source.fps, source_name=source.name)
-        fps = video_options.output_fps(source.fps)
-        total = source.frame_count if args.max_frames is None else min(args.max_frames, source.frame_count or args.max_frames)
-        bar = tqdm(total=total, unit="frame", desc="processing", dynamic_ncols=True)
-        with VideoWriters(mp4_path, args.gif, fps, video_options) as writers:
+    bar = tqdm(total=None, unit="frame", desc="processing", dynamic_ncols=True)
 
-            def on_result(frame, result) -> None:
-                if frame.index % video_options.frame_step == 0:
-                    writers.write(annotate(frame.image, result, video_options.include_3d))
-                bar.update(1)
-                bar.set_postfix(people=len(result), refresh=False)
+    def progress(done: int, total: int | None, people: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        bar.set_postfix(people=people, refresh=False)
 
-            try:
-                done = pipeline.run(source, store, on_result=on_result, max_frames=args.max_frames)
-            finally:
-                bar.close()
-        if source.disconnected:
-            print(f"{source.name} stopped delivering frames after {done}; the results so far are kept")
-    if args.json:
-        write_jsonl(store, args.json)
-    if args.csv:
-        write_csv(store, args.csv)
-    if args.store:
-        store.save(args.store)
-    timings = ", ".join(f"{k} {v:.1f} ms" for k, v in pipeline.timers.median_ms().items())
-    stages = ", ".join(pipeline.stages) or "none (no models installed)"
-    print(f"{done} frames, stages: {stages}; median {timings or 'n/a'}")
-    print(f"wrote {mp4_path}" + "".join(f", {p}" for p in (args.gif, args.json, args.csv, args.store) if p))
-    return done
+    try:
+        summary = process_video(args.input, targets, pipeline, video_options, args.max_frames, progress)
+    finally:
+        bar.close()
+    if summary.disconnected:
+        print(f"{summary.source_name} stopped delivering frames after {summary.frames}; the results so far are kept")
+    timings = ", ".join(f"{k} {v:.1f} ms" for k, v in summary.median_ms.items())
+    stages = ", ".join(summary.stages) or "none (no models installed)"
+    print(f"{summary.frames} frames, stages: {stages}; median {timings or 'n/a'}")
+    print("wrote " + ", ".join(str(p) for p in summary.written))
+    return summary.frames
