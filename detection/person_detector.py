@@ -16,10 +16,10 @@ import torch
 from torchvision.ops import nms
 
 from common.device import pick_device
+from common.image_input import as_rgb_uint8
 from common.types import Detections
-from detection.movenet_multipose import MODEL_NAME, MoveNetMultiPose
-from pose.image_input import as_rgb_uint8
-from pose.weights import load_weights
+from nets.movenet_multipose import MODEL_NAME, MoveNetMultiPose
+from nets.weights import load_weights
 
 MULTIPLE = 32
 

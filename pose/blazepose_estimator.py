@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from pose.blazepose import INPUT_SIZE, BlazePoseLandmarks
+from nets.blazepose import INPUT_SIZE, BlazePoseLandmarks
 from pose.crops import crop_to_frame
 from pose.estimators import BlazePoses2D, CropPoseEstimator
 

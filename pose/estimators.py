@@ -14,10 +14,10 @@ import torch
 from torch import nn
 
 from common.device import pick_device
+from common.image_input import as_boxes, as_rgb_uint8
 from common.types import Poses2D
+from nets.weights import load_weights
 from pose.crops import crop_to_frame, square_crop_transforms, warp_crops
-from pose.image_input import as_boxes, as_rgb_uint8
-from pose.weights import load_weights
 
 
 class CropPoseEstimator:
@@ -76,7 +76,7 @@ class MoveNetEstimator(CropPoseEstimator):
 
     def __init__(self, name: str = "movenet-thunder", weights: str | Path | None = None,
                  device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None):
-        from pose.movenet import MoveNetSinglePose
+        from nets.movenet import MoveNetSinglePose
 
         model = MoveNetSinglePose(name)
         if max_batch is None and name == "movenet-lightning" and pick_device(device).type == "cpu":

@@ -37,8 +37,8 @@ def tolerance(model: str, output: str) -> float:
 
 def load_module(model: str, weights: Path | None = None) -> torch.nn.Module:
     """Our port of ``model`` with its bundled (or given) weights, in eval mode on the CPU."""
-    from pose.convert_tfjs import builders
-    from pose.weights import load_weights
+    from nets.convert_tfjs import builders
+    from nets.weights import load_weights
 
     if model not in builders():
         raise ValueError(f"no port for model {model!r}; known: {sorted(builders())}")

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
+from common.image_input import ImageError
 from detection import PersonDetector
-from detection.centernet_decode import decode_multipose
-from pose.image_input import ImageError
+from nets.centernet_decode import decode_multipose
 
 
 @pytest.fixture(scope="module")

