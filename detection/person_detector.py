@@ -8,6 +8,7 @@ the longer side to that many pixels instead (faster, loses small people).
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import cv2
@@ -30,8 +31,7 @@ class PersonDetector:
     def __init__(self, weights: str | Path | None = None, device: str | None = None,
                  score_threshold: float = 0.2, size: int | str = "native", max_side: int = 1280,
                  nms_iou: float = 0.6, min_center_score: float = 0.1):
-        if size != "native" and not (isinstance(size, int) and size >= MULTIPLE):
-            raise ValueError(f"size must be 'native' or an int >= {MULTIPLE}, got {size!r}")
+        _check_size(size)
         self.device = pick_device(device)
         self.size, self.max_side = size, max_side
         self.score_threshold, self.nms_iou, self.min_center_score = score_threshold, nms_iou, min_center_score
@@ -41,6 +41,13 @@ class PersonDetector:
         self.model = self.model.to(memory_format=torch.channels_last)
         if self.half:
             self.model = self.model.half()
+
+    def at_size(self, size: int | str) -> "PersonDetector":
+        """The same network (shared, not loaded again) run at another inference ``size``."""
+        _check_size(size)
+        other = copy.copy(self)
+        other.size = size
+        return other
 
     def inference_scale(self, height: int, width: int) -> float:
         """Factor applied to the frame before padding to a multiple of 32."""
@@ -82,3 +89,8 @@ class PersonDetector:
         order = nms(boxes.float(), scores.float(), self.nms_iou)
         return Detections(boxes[order].cpu().numpy(), scores[order].cpu().numpy(),
                           keypoints[order].cpu().numpy())
+
+
+def _check_size(size: int | str) -> None:
+    if size != "native" and not (isinstance(size, int) and size >= MULTIPLE):
+        raise ValueError(f"size must be 'native' or an int >= {MULTIPLE}, got {size!r}")

@@ -1,0 +1,114 @@
+"""Scale-robust person detection: the MultiPose network run where each person is at a good scale.
+
+MoveNet MultiPose was trained on 256-px inputs. Fed a frame at native size it finds the small
+people of surveillance footage (vtest.avi: 30-80 px tall) but splits or misses people who are
+large in pixels (a webcam-style close-up gives an upper-body box beside a whole-body one); fed
+at 256 px it sees large people well and loses small ones. So this detector runs two passes of the
+same network:
+
+- a **coarse pass**, the whole frame at ``coarse_side`` px on its longer side: large people, cheap;
+- a **fine pass** at native size: small people. It runs only while it is needed: when its last
+  run found someone only it sees well (shorter than ``SMALL_FRACTION`` of the frame height), and
+  otherwise every ``fine_every``-th call, so a small newcomer is found within a few keyframes.
+
+The passes are merged: a fine box taller than the coarse pass's reliable range is dropped (the
+coarse pass owns large people), boxes overlapping by IoU >= ``nms_iou`` keep the best one, and a
+box lying inside a larger box, about as wide as it and markedly shorter, is a part of that person
+(the upper-body box of a close-up) and is dropped.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torchvision.ops import nms
+
+from common.types import Detections
+from detection.person_detector import PersonDetector
+
+COARSE_SIDE = 256  # MultiPose's training input size
+SMALL_FRACTION = 0.25  # people shorter than this share of the frame height need the fine pass
+FINE_MAX_FRACTION = 0.6  # fine-pass boxes taller than this share of the frame height are dropped
+PART_CONTAINED = 0.85  # share of a box's area inside a larger box for it to be a part of it
+PART_MIN_WIDTH = 0.6  # a part is at least this share of the whole box's width ...
+PART_MAX_HEIGHT = 0.8  # ... and at most this share of its height
+
+
+class MultiScaleDetector:
+    """``detect(rgb_frame) -> Detections`` from a coarse and a (scheduled) fine MultiPose pass."""
+
+    def __init__(self, detector: PersonDetector | None = None, coarse_side: int = COARSE_SIDE,
+                 fine_every: int = 4, nms_iou: float = 0.5):
+        if fine_every < 1:
+            raise ValueError(f"fine_every must be >= 1, got {fine_every}")
+        fine = detector if detector is not None else PersonDetector()
+        self.fine = fine.at_size("native")
+        self.coarse = fine.at_size(coarse_side)
+        self.fine_every, self.nms_iou = fine_every, nms_iou
+        self._calls_since_fine = fine_every  # the first call runs both passes
+        self._small_seen = False
+        self.last_passes: tuple[str, ...] = ()  # which passes the last call ran (for timings and tests)
+
+    def reset(self) -> None:
+        """Forget the fine-pass schedule (a new stream starts with both passes)."""
+        self._calls_since_fine, self._small_seen = self.fine_every, False
+
+    def detect(self, image: np.ndarray) -> Detections:
+        height = float(np.shape(image)[0])
+        run_fine = self._small_seen or self._calls_since_fine + 1 >= self.fine_every
+        coarse = self.coarse.detect(image)
+        if not run_fine:
+            self._calls_since_fine += 1
+            self.last_passes = ("coarse",)
+            return suppress_parts(coarse)
+        fine = self.fine.detect(image)
+        self._calls_since_fine = 0
+        self._small_seen = bool((_heights(fine.boxes) < SMALL_FRACTION * height).any())
+        self.last_passes = ("coarse", "fine")
+        fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
+        return suppress_parts(merge(coarse, fine, self.nms_iou))
+
+
+def merge(first: Detections, second: Detections, nms_iou: float) -> Detections:
+    """Union of two detection sets without duplicates: box NMS over both, best score first."""
+    both = _concat(first, second)
+    if len(both) == 0:
+        return both
+    keep = nms(torch.from_numpy(both.boxes).float(), torch.from_numpy(both.scores).float(), nms_iou)
+    return _subset(both, keep.numpy())
+
+
+def suppress_parts(detections: Detections) -> Detections:
+    """Drop boxes that are part of a larger person's box (mostly inside it, about as wide, shorter)."""
+    boxes = detections.boxes.astype(np.float64)
+    if len(boxes) < 2:
+        return detections
+    lt = np.maximum(boxes[:, None, :2], boxes[None, :, :2])
+    rb = np.minimum(boxes[:, None, 2:], boxes[None, :, 2:])
+    inter = np.prod(np.clip(rb - lt, 0, None), axis=2)  # (N, N)
+    width, height = boxes[:, 2] - boxes[:, 0], _heights(boxes)
+    area = width * height
+    inside = inter / np.maximum(area[:, None], 1e-9)  # share of box i inside box j
+    part = ((inside >= PART_CONTAINED) & (width[:, None] >= PART_MIN_WIDTH * width[None])
+            & (height[:, None] <= PART_MAX_HEIGHT * height[None]))
+    np.fill_diagonal(part, False)
+    return _subset(detections, ~part.any(axis=1))
+
+
+def _heights(boxes: np.ndarray) -> np.ndarray:
+    return boxes[:, 3] - boxes[:, 1]
+
+
+def _subset(detections: Detections, index: np.ndarray) -> Detections:
+    keypoints = None if detections.keypoints is None else detections.keypoints[index]
+    return Detections(detections.boxes[index], detections.scores[index], keypoints)
+
+
+def _concat(first: Detections, second: Detections) -> Detections:
+    parts = [d for d in (first, second) if len(d)]
+    if not parts:
+        return Detections.empty()
+    keypoints = None
+    if all(d.keypoints is not None for d in parts):
+        keypoints = np.concatenate([d.keypoints for d in parts])
+    return Detections(np.concatenate([d.boxes for d in parts]), np.concatenate([d.scores for d in parts]),
+                      keypoints)
