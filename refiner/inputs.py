@@ -49,6 +49,13 @@ def normalize_2d(joints2d: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
     Non-finite joints count as unobserved. People with fewer than MIN_VISIBLE observed joints get
     all-zero features (callers turn their output into NaN).
     """
+    return normalize_with_frame(joints2d, visible)[0]
+
+
+def normalize_with_frame(joints2d: torch.Tensor, visible: torch.Tensor
+                         ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`normalize_2d` plus the per-person centre ``(..., 2)`` px and scale ``(...)`` px it used
+    (the temporal lifter feeds their changes over time as motion features)."""
     visible = visible & torch.isfinite(joints2d).all(dim=-1)
     weight = visible.to(joints2d.dtype)
     joints = torch.where(visible[..., None], joints2d, torch.zeros_like(joints2d))
@@ -59,7 +66,7 @@ def normalize_2d(joints2d: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
     scale = ((offsets ** 2).sum(dim=(-1, -2)) / count[..., 0]).sqrt().clamp(min=1e-6)
     features = torch.cat([offsets / scale[..., None, None], weight[..., None]], dim=-1)
     enough = (visible.sum(dim=-1) >= MIN_VISIBLE)[..., None, None]
-    return torch.where(enough, features, torch.zeros_like(features))
+    return torch.where(enough, features, torch.zeros_like(features)), centre, scale
 
 
 def liftable(visible: torch.Tensor, joints2d: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,83 @@
+"""Windows of a track's 2D history for the temporal lifter: resampling to the model's frame rate and
+per-frame features, identical at training, evaluation and in the pipeline.
+
+Real tracks come at any frame rate (5–120 fps), with missed frames, so a window is not "the last T
+frames" but the 2D at ``T`` instants ``MODEL_HZ`` apart, linearly interpolated between the track's
+observations (a joint counts as observed at an instant when it is observed in both observations
+around it). Instants before a track's first or after its last observation repeat that observation,
+as VideoPose3D pads sequence edges. A causal window ends at the output instant and uses only
+observations up to it.
+
+Per frame the features are the single-frame refiner's (refiner.inputs.normalize_2d: pelvis-centred,
+RMS-scaled ``(x, y, visible)``) plus three motion features: the frame's centre relative to the output
+frame's, and the log of its scale relative to the output frame's (both in output-frame units), so the
+network also sees how the person moves and approaches, which per-frame normalisation removes.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from refiner.augment import FLIP
+from refiner.inputs import liftable, normalize_with_frame
+
+MODEL_HZ = 25.0  # the temporal models' frame rate (H36M's 50 Hz mocap at stride 2 in training)
+NUM_JOINTS = 17
+MOTION_FEATURES = 3
+FEATURES_PER_FRAME = NUM_JOINTS * 3 + MOTION_FEATURES
+_MIRROR_2D = np.array([-1.0, 1.0], np.float32)
+
+
+def window_offsets(receptive_field: int, causal: bool) -> np.ndarray:
+    """Frame offsets (in model frames) of a window relative to its output frame."""
+    if causal:
+        return np.arange(-(receptive_field - 1), 1)
+    half = receptive_field // 2
+    return np.arange(-half, half + 1)
+
+
+def resample(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, query: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """2D of one track ``(N, 17, 2)`` observed at increasing ``times`` ``(N,)`` → its 2D at ``query``
+    instants (any shape), linearly interpolated; outside the observed span the edge is repeated."""
+    times = np.asarray(times, np.float64)
+    if times.ndim != 1 or len(times) == 0 or len(times) != len(joints2d):
+        raise ValueError(f"need one time per observation, got {np.shape(times)} times for {len(joints2d)} frames")
+    if len(times) > 1 and not np.all(np.diff(times) > 0):
+        raise ValueError("observation times must be strictly increasing")
+    visible = np.asarray(visible, bool) & np.isfinite(joints2d).all(-1)
+    joints = np.where(visible[..., None], joints2d, 0.0).astype(np.float32)
+    right = np.clip(np.searchsorted(times, query, side="left"), 0, len(times) - 1)
+    left = np.maximum(right - 1, 0)
+    span = times[right] - times[left]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(span > 0, (query - times[left]) / span, 1.0)
+    w = np.clip(w, 0.0, 1.0).astype(np.float32)[..., None]
+    out = joints[left] * (1 - w[..., None]) + joints[right] * w[..., None]
+    vis = np.where(w >= 1, visible[right], np.where(w <= 0, visible[left], visible[left] & visible[right]))
+    return out, vis
+
+
+def track_windows(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, output_times: np.ndarray,
+                  receptive_field: int, causal: bool, rate: float = MODEL_HZ) -> tuple[np.ndarray, np.ndarray]:
+    """Windows ``(M, T, 17, 2)`` + visibility ``(M, T, 17)`` for the ``M`` output instants of one track."""
+    query = np.asarray(output_times, np.float64)[:, None] + window_offsets(receptive_field, causal) / rate
+    return resample(times, joints2d, visible, query)
+
+
+def mirror(joints2d: torch.Tensor, visible: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Left/right mirror image of 2D windows (x negated, left and right joints swapped)."""
+    return joints2d[..., FLIP, :] * torch.as_tensor(_MIRROR_2D), visible[..., FLIP]
+
+
+def window_features(joints2d: torch.Tensor, visible: torch.Tensor, output_index: int
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(M, T, 17, 2)`` px (input style already applied) → features ``(M, T, FEATURES_PER_FRAME)`` and
+    the ``(M,)`` mask of windows whose output frame can be lifted."""
+    features, centre, scale = normalize_with_frame(joints2d, visible)
+    frame_ok = liftable(visible, joints2d)
+    ref_centre, ref_scale = centre[:, output_index:output_index + 1], scale[:, output_index:output_index + 1]
+    motion = torch.cat([(centre - ref_centre) / ref_scale[..., None], torch.log(scale / ref_scale)[..., None]], -1)
+    usable = frame_ok & frame_ok[:, output_index:output_index + 1]
+    motion = torch.where(usable[..., None], motion, torch.zeros_like(motion))
+    return torch.cat([features.flatten(-2), motion], dim=-1), frame_ok[:, output_index]

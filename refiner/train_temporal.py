@@ -1,0 +1,174 @@
+"""Train a temporal lifter: ``python -m refiner.train_temporal --cfg refiner/configs/temporal_causal.yaml``.
+
+VideoPose3D-style "one output per window" training on Human3.6M tracks (refiner.temporal_training_data):
+each step draws output frames at random, builds their windows at a random temporal stride (speed /
+frame-rate augmentation around the model's 25 Hz), sometimes cut short as at a track's start or end,
+and applies the single-frame refiner's augmentations per window (mirror, input style, masked joints).
+Seeded and resumable like refiner.train (``last``/``best``/``state`` safetensors, ``log.jsonl``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from common.metrics import mpjpe, p_mpjpe
+from common.paths import REPO_ROOT
+from refiner.augment import FLIP, MIRROR_X, apply_styles, drop_joints, style_rows
+from refiner.losses import supervised
+from refiner.models import build_model
+from refiner.target import TargetStats
+from refiner.temporal_inference import lift_windows
+from refiner.temporal_training_data import TrackSet, load_track_sets
+from refiner.temporal_windows import mirror, window_features
+from refiner.train import load_config, load_state, resolve, save_state
+from refiner.weights import load_weights, save_weights
+
+MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
+
+
+def draw_frames(tracks: TrackSet, n: int, generator: torch.Generator) -> torch.Tensor:
+    return torch.randint(0, len(tracks), (n,), generator=generator)
+
+
+def batch_windows(tracks: TrackSet, frames: torch.Tensor, model: torch.nn.Module, aug: dict,
+                  generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Augmented window features ``(B, T, F)`` and viewing-frame targets ``(B, 17, 3)`` mm."""
+    b, rf = len(frames), model.receptive_field
+    choices = torch.tensor([int(k) for k in aug["strides"]])
+    probs = torch.tensor([float(p) for p in aug["strides"].values()])
+    strides = choices[torch.multinomial(probs, b, replacement=True, generator=generator)]
+    cut = torch.rand(b, generator=generator) < aug.get("truncate", 0.0)
+    keep_before = torch.where(cut, torch.randint(0, rf, (b,), generator=generator), torch.full((b,), rf))
+    keep_after = None
+    if not model.causal:
+        cut_after = torch.rand(b, generator=generator) < aug.get("truncate", 0.0)
+        keep_after = torch.where(cut_after, torch.randint(0, rf, (b,), generator=generator), torch.full((b,), rf))
+    j2, vis = tracks.windows(frames, strides, rf, model.causal, keep_before, keep_after)
+    target = tracks.target[frames]
+    flipped = torch.rand(b, generator=generator) < aug.get("flip", 0.0)
+    mj, mv = mirror(j2, vis)
+    j2 = torch.where(flipped[:, None, None, None], mj, j2)
+    vis = torch.where(flipped[:, None, None], mv, vis)
+    target = torch.where(flipped[:, None, None], target[:, FLIP] * MIRROR_X, target)
+    detected = tracks.detected[frames]
+    rows = {s: m & ~detected for s, m in style_rows(b, aug["style_probs"], generator).items()}
+    rows["sh"] = rows.get("sh", torch.zeros_like(detected)) | detected
+    flat = {s: m.repeat_interleave(rf) for s, m in rows.items()}
+    j2, vis = apply_styles(j2.reshape(-1, 17, 2), vis.reshape(-1, 17), flat)
+    vis = drop_joints(vis, aug.get("joint_dropout", 0.0), generator)
+    features, _ = window_features(j2.view(b, rf, 17, 2), vis.view(b, rf, 17), model.output_index)
+    return features, target
+
+
+def validation_windows(cfg: dict, model: torch.nn.Module) -> dict[str, tuple]:
+    """Fixed S8 (held-out) windows at the model's rate, every ``val_stride``-th frame, two input styles."""
+    data = cfg["data"]
+    if not data.get("val_subjects"):
+        return {}
+    gt, _ = load_track_sets(resolve(data["dir"]), data["val_subjects"], with_detections=False)
+    frames = torch.arange(0, len(gt), data.get("val_stride", 10))
+    j2, vis = gt.windows(frames, torch.full((len(frames),), MODEL_STRIDE), model.receptive_field, model.causal)
+    target = gt.target[frames].numpy()
+    return {"gt": (j2, vis, target, "h36m"), "gt_coco": (j2, vis, target, "coco")}
+
+
+def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple]) -> dict[str, float]:
+    out = {}
+    for name, (j2, vis, target, style) in sets.items():
+        pred = lift_windows(model, stats, j2, vis, style)
+        out[f"{name}_p1"] = float(mpjpe(pred, target).mean())
+        out[f"{name}_p2"] = float(p_mpjpe(pred, target).mean())
+    return out
+
+
+def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None) -> dict:
+    """Run the configured training; returns the last epoch's log row."""
+    if threads:
+        torch.set_num_threads(threads)
+    tcfg, data, aug = cfg["train"], cfg["data"], cfg["augment"]
+    torch.manual_seed(tcfg.get("seed", 0))
+    generator = torch.Generator().manual_seed(tcfg.get("seed", 0))
+    out.mkdir(parents=True, exist_ok=True)
+    t_load = time.time()
+    gt, sh = load_track_sets(resolve(data["dir"]), data["train_subjects"], data.get("sh_fraction", 0) > 0)
+    model_cfg = cfg["model_config"]
+    model = build_model("temporal", model_cfg)
+    val_sets = validation_windows(cfg, model)
+    stats = TargetStats.fit(gt.target)
+    print(f"loaded {len(gt)} GT + {len(sh) if sh else 0} SH frames in {time.time() - t_load:.0f} s; "
+          f"receptive field {model.receptive_field}, {sum(p.numel() for p in model.parameters())} parameters",
+          file=sys.stderr)
+
+    extra = {"command": " ".join(["python -m refiner.train_temporal"] + sys.argv[1:]),
+             "train_subjects": data["train_subjects"], "val_subjects": data["val_subjects"], "config": cfg,
+             "model_hz": 50.0 / MODEL_STRIDE}
+    optimizer = torch.optim.Adam(model.parameters(), lr=tcfg["lr"], weight_decay=tcfg.get("weight_decay", 0.0))
+    epochs, batch, per_epoch = tcfg["epochs"], tcfg["batch_size"], data["samples_per_epoch"]
+    steps_per_epoch = math.ceil(per_epoch / batch)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(epochs * steps_per_epoch, 1),
+                                                           eta_min=tcfg["lr"] * tcfg.get("min_lr_ratio", 0.01))
+    start, best = 0, float("inf")
+    if resume and (out / "state.safetensors").exists():
+        weights, stats, _ = load_weights(out / "last.safetensors", "temporal")
+        model.load_state_dict(weights.state_dict())
+        start, best = load_state(out / "state.safetensors", optimizer, scheduler, generator)
+        scheduler.T_max = max(epochs * steps_per_epoch, 1)
+        print(f"resumed {out} at epoch {start}", file=sys.stderr)
+
+    sh_fraction = data.get("sh_fraction", 0.0) if sh is not None else 0.0
+    row: dict = {}
+    for epoch in range(start, epochs):
+        model.train()
+        t0, total = time.time(), 0.0
+        bar = tqdm(range(steps_per_epoch), desc=f"temporal epoch {epoch + 1}/{epochs}", leave=False, mininterval=5.0)
+        for _ in bar:
+            n_sh = int(round(batch * sh_fraction))
+            parts = [batch_windows(gt, draw_frames(gt, batch - n_sh, generator), model, aug, generator)]
+            if n_sh:
+                parts.append(batch_windows(sh, draw_frames(sh, n_sh, generator), model, aug, generator))
+            features, target = (torch.cat(x) for x in zip(*parts))
+            loss = supervised(model(features), stats.normalize(target))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if tcfg.get("max_grad_norm"):
+                torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg["max_grad_norm"])
+            optimizer.step()
+            scheduler.step()
+            total += float(loss.detach())
+            bar.set_postfix(loss=f"{float(loss.detach()):.4f}", refresh=False)
+        row = {"epoch": epoch + 1, "seconds": round(time.time() - t0, 1), "lr": scheduler.get_last_lr()[0],
+               "train_supervised": total / steps_per_epoch, **validate(model, stats, val_sets)}
+        score = np.mean([row[k] for k in ("gt_p1", "gt_coco_p1") if k in row]) if val_sets else -epoch
+        save_weights(out / "last.safetensors", model, "temporal", model_cfg, stats, extra)
+        if score < best:
+            best = float(score)
+            save_weights(out / "best.safetensors", model, "temporal", model_cfg, stats, extra)
+        save_state(out / "state.safetensors", optimizer, scheduler, epoch + 1, best, generator)
+        with open(out / "log.jsonl", "a") as log:
+            log.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+    return row
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cfg", required=True, help="YAML config (refiner/configs/temporal_*.yaml)")
+    parser.add_argument("--out", default=None, help="checkpoint directory (default checkpoints/<config name>)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=3")
+    parser.add_argument("--resume", action="store_true", help="continue from --out/state.safetensors")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    args = parser.parse_args(argv)
+    cfg = load_config(args.cfg, args.set)
+    train(cfg, Path(args.out or REPO_ROOT / "checkpoints" / Path(args.cfg).stem), args.resume, args.threads)
+
+
+if __name__ == "__main__":
+    main()
