@@ -2,13 +2,15 @@ import csv
 import json
 import os
 
+import cv2
 import imageio_ffmpeg
 import numpy as np
 import pytest
 from PIL import Image
 
 from common.atomic import ExportPathError, atomic_path
-from common.exporters import (ExportCancelled, VideoOptions, annotate, export_annotated,
+from common.colors import track_color
+from common.exporters import (ExportCancelled, VideoOptions, VideoWriters, annotate, export_annotated,
                               write_csv, write_jsonl)
 from common.store import ResultsStore
 from common.types import Frame
@@ -107,3 +109,23 @@ def test_gif_without_a_width_is_capped_for_sharing(tmp_path):
     export_annotated(frames, _store(3), gif=tmp_path / "o.gif", options=VideoOptions(gif_max_width=320))
     with Image.open(tmp_path / "o.gif") as gif:
         assert gif.size == (320, 180)
+
+
+def test_gif_frames_keep_their_colours_with_shared_palettes(tmp_path):
+    """A palette is shared by a run of frames, yet a person drawn later keeps their track colour
+    and a changed scene gets a new palette."""
+    frames = [frame_pattern(i, 96, 64) for i in range(8)]
+    person = track_color(7)
+    cv2.rectangle(frames[5], (40, 20), (70, 50), person, -1)  # appears after the palette was made
+    options = VideoOptions(fps=10, gif_palette_every=4)
+    with VideoWriters(None, tmp_path / "o.gif", 10, options) as writers:
+        for frame in frames:
+            writers.write(frame)
+    with Image.open(tmp_path / "o.gif") as gif:
+        decoded = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            decoded.append(np.asarray(gif.convert("RGB"), dtype=int))
+    assert np.abs(decoded[5][35, 55] - person).max() <= 24
+    for index in (0, 4):  # the background changes every frame; each run starts a new palette
+        assert np.abs(decoded[index][5, 5] - frames[index][5, 5]).max() <= 4
