@@ -1,4 +1,4 @@
-"""The export dialog: annotated MP4 and GIF (fps, size, frame step, bitrate, 3D view) and data files."""
+"""The export dialog: annotated MP4 and GIF (fps, size, frame step, bitrate, 3D view), data files and BVH."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,9 +16,9 @@ BITRATES = ("auto", "1M", "2M", "4M", "8M", "16M")
 
 
 class _Target(QWidget):
-    """A check box, a path and a Browse button for one output file."""
+    """A check box, a path and a Browse button for one output file (or folder: no ``file_filter``)."""
 
-    def __init__(self, label: str, path: Path, file_filter: str, checked: bool, parent=None):
+    def __init__(self, label: str, path: Path, file_filter: str | None, checked: bool, parent=None):
         super().__init__(parent)
         self.check = QCheckBox(label)
         self.check.setChecked(checked)
@@ -37,7 +37,10 @@ class _Target(QWidget):
         layout.addWidget(browse)
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), self.file_filter)
+        if self.file_filter is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Export into", self.path.text())
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), self.file_filter)
         if chosen:
             self.path.setText(chosen)
 
@@ -50,7 +53,7 @@ class ExportDialog(QDialog):
     """Collects an :class:`ExportRequest`; checks the paths before closing."""
 
     def __init__(self, folder: Path, stem: str, can_export_video: bool, source_fps: float,
-                 parent=None):
+                 parent=None, selected_id: int | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export")
         base = folder / f"{stem}_posescope"
@@ -58,6 +61,16 @@ class ExportDialog(QDialog):
         self.gif = _Target("GIF", base.with_suffix(".gif"), "GIF animation (*.gif)", False)
         self.jsonl = _Target("JSON lines", base.with_suffix(".jsonl"), "JSON lines (*.jsonl)", True)
         self.csv = _Target("CSV", base.with_suffix(".csv"), "CSV (*.csv)", False)
+        self.bvh = _Target("BVH animation", folder / f"{stem}_bvh", None, False)
+        self.bvh.setToolTip("One person_<id>.bvh per person, for Blender or MotionBuilder (see docs/bvh.md)")
+        self.bvh_people = QComboBox()
+        self.bvh_people.addItem("All people")
+        self.selected_id = selected_id
+        if selected_id is not None:
+            self.bvh_people.addItem(f"Selected person ({selected_id})")
+            self.bvh_people.setCurrentIndex(1)
+        self.bvh_people.setEnabled(False)
+        self.bvh.check.toggled.connect(self.bvh_people.setEnabled)
         for target in (self.mp4, self.gif):
             target.setEnabled(can_export_video)
             if not can_export_video:
@@ -93,6 +106,10 @@ class ExportDialog(QDialog):
         data_form = QVBoxLayout(data_box)
         data_form.addWidget(self.jsonl)
         data_form.addWidget(self.csv)
+        bvh_row = QHBoxLayout()
+        bvh_row.addWidget(self.bvh, 1)
+        bvh_row.addWidget(self.bvh_people)
+        data_form.addLayout(bvh_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -110,7 +127,9 @@ class ExportDialog(QDialog):
                              frame_step=self.frame_step.value(),
                              bitrate=None if bitrate in ("", "auto") else bitrate,
                              include_3d=self.include_3d.isChecked())
-        return ExportRequest(self.mp4.value(), self.gif.value(), self.jsonl.value(), self.csv.value(), video)
+        person = self.selected_id if self.bvh_people.currentIndex() == 1 else None
+        return ExportRequest(self.mp4.value(), self.gif.value(), self.jsonl.value(), self.csv.value(), video,
+                             self.bvh.value(), person)
 
     def accept(self) -> None:
         try:

@@ -1,7 +1,8 @@
 """What the user asked to export, and the worker thread that writes it.
 
 Video exports re-decode the input and redraw every processed frame with the stored results
-(the same renderer as the video panel); data exports write the store as JSON lines / CSV.
+(the same renderer as the video panel); data exports write the store as JSON lines / CSV, and
+animations as one BVH per person (common.bvh).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from PyQt6.QtCore import QThread, pyqtSignal
 
 from common.atomic import check_writable
+from common.bvh import BvhExport, BvhExportCancelled, BvhOptions, check_bvh_folder, export_bvh
 from common.exporters import ExportCancelled, VideoOptions, export_annotated, write_csv, write_jsonl
 from common.sources import open_source
 from common.store import ResultsStore
@@ -27,10 +29,12 @@ class ExportRequest:
     jsonl: Path | None = None
     csv: Path | None = None
     video: VideoOptions = field(default_factory=VideoOptions)
+    bvh: Path | None = None  # a folder for person_<id>.bvh files
+    bvh_person: int | None = None  # only this track id; None: everybody
 
     @property
     def targets(self) -> list[Path]:
-        return [p for p in (self.mp4, self.gif, self.jsonl, self.csv) if p is not None]
+        return [p for p in (self.mp4, self.gif, self.jsonl, self.csv, self.bvh) if p is not None]
 
     @property
     def wants_video(self) -> bool:
@@ -40,8 +44,11 @@ class ExportRequest:
         """Raise ExportPathError/ValueError before any work starts."""
         if not self.targets:
             raise ValueError("choose at least one thing to export")
-        for path in self.targets:
-            check_writable(path)
+        for path in (self.mp4, self.gif, self.jsonl, self.csv):
+            if path is not None:
+                check_writable(path)
+        if self.bvh is not None:
+            check_bvh_folder(self.bvh)
 
 
 def processed_frames(spec: str, store: ResultsStore) -> Iterator[Frame]:
@@ -66,6 +73,7 @@ class ExportWorker(QThread):
         self.was_cancelled = False
         self.error: Exception | None = None
         self.frames_written = 0
+        self.bvh: BvhExport | None = None
         self._cancel_requested = False
 
     def cancel(self) -> None:
@@ -85,7 +93,11 @@ class ExportWorker(QThread):
                 write_jsonl(store, request.jsonl)
             if request.csv is not None:
                 write_csv(store, request.csv)
-        except ExportCancelled:
+            if request.bvh is not None:
+                people = None if request.bvh_person is None else [request.bvh_person]
+                self.bvh = export_bvh(store, request.bvh, people, BvhOptions(frame_step=request.video.frame_step),
+                                      progress=self.progress.emit, cancelled=lambda: self._cancel_requested)
+        except (ExportCancelled, BvhExportCancelled):
             self.was_cancelled = True
         except Exception as exc:  # shown to the user as a dialog by the window
             self.error = exc

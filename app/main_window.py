@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
                                                 QKeySequence.StandardKey.Save,
                                                 "Save every result for later (.npz)", sp.SP_DialogSaveButton)
         self.export_action = self._action(menu, "&Export…", self.open_export_dialog, "Ctrl+E",
-                                          "Export annotated MP4/GIF and JSON/CSV", sp.SP_DriveFDIcon)
+                                          "Export annotated MP4/GIF, JSON/CSV and BVH animations", sp.SP_DriveFDIcon)
         menu.addSeparator()
         self._action(menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
             return
         stem = Path(self.opened.name).stem.replace(" ", "_")
         folder = Path(self.settings.value("export/folder", str(self._default_export_folder())))
-        dialog = ExportDialog(folder, stem, self.opened.can_seek, self.store.fps, self)
+        dialog = ExportDialog(folder, stem, self.opened.can_seek, self.store.fps, self, self.selected_id)
         if dialog.exec():
             self.start_export(dialog.request())
 
@@ -412,7 +412,9 @@ class MainWindow(QMainWindow):
         elif worker.error is not None:
             self.statusBar().showMessage(f"export failed: {worker.error}")
         else:
-            self.statusBar().showMessage("exported " + ", ".join(str(p) for p in worker.request.targets))
+            notes = worker.bvh.notes if worker.bvh is not None else []
+            self.statusBar().showMessage("exported " + ", ".join(str(p) for p in worker.request.targets)
+                                         + "".join(f"; {note}" for note in notes))
         self._update_actions()
 
     # ---- results files ------------------------------------------------------------------

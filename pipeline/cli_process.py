@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", help="per-frame per-track joints as JSON lines")
     parser.add_argument("--csv", help="per-frame per-track joints as CSV")
     parser.add_argument("--store", help="save the full results (.npz) for the GUI or later export")
+    parser.add_argument("--bvh", metavar="DIR", help="one person_<id>.bvh animation per tracked person "
+                        "in this folder (every --frame-step-th frame; see docs/bvh.md)")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--fps", type=float, help="output fps (default: input fps / frame step)")
     parser.add_argument("--width", type=int, help="output width in px (aspect kept)")
@@ -39,9 +42,12 @@ def run(args: argparse.Namespace) -> int:
     video_options = VideoOptions(fps=args.fps, width=args.width, frame_step=args.frame_step,
                                  bitrate=args.bitrate, include_3d=args.with_3d)
     targets = ExportTargets(mp4=Path(args.output) if args.output else _default_output(args.input),
-                            gif=args.gif, json=args.json, csv=args.csv, store=args.store)
+                            gif=args.gif, json=args.json, csv=args.csv, store=args.store,
+                            bvh=args.bvh)
     targets.check_writable()  # before the models load
+    loading = time.perf_counter()
     pipeline = build_pipeline(options_from_args(args))
+    load_s = time.perf_counter() - loading
     bar = tqdm(total=None, unit="frame", desc="processing", dynamic_ncols=True)
 
     def progress(done: int, total: int | None, people: int) -> None:
@@ -58,5 +64,9 @@ def run(args: argparse.Namespace) -> int:
     timings = ", ".join(f"{k} {v:.1f} ms" for k, v in summary.median_ms.items())
     stages = ", ".join(summary.stages) or "none (no models installed)"
     print(f"{summary.frames} frames, stages: {stages}; median {timings or 'n/a'}")
+    print(f"start-up: models loaded in {load_s:.1f} s, first frame {summary.first_frame_s:.2f} s; "
+          f"then {summary.steady_fps:.2f} fps ({summary.fps:.2f} fps over the whole loop)")
+    for note in summary.notes:
+        print(note)
     print("wrote " + ", ".join(str(p) for p in summary.written))
     return summary.frames

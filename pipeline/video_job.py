@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from common.atomic import check_writable
+from common.bvh import BvhOptions, NothingToExport, check_bvh_folder, export_bvh
 from common.exporters import VideoOptions, VideoWriters, annotate, write_csv, write_jsonl
 from common.sources import open_source
 from common.store import ResultsStore
 from pipeline.pipeline import Pipeline
+from pipeline.stage_threads import StageThread
 
 
 @dataclass
@@ -27,14 +30,17 @@ class ExportTargets:
     json: Path | None = None
     csv: Path | None = None
     store: Path | None = None
+    bvh: Path | None = None  # a folder: one person_<id>.bvh per tracked person
 
     def requested(self) -> list[Path]:
         return [Path(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name)]
 
     def check_writable(self) -> None:
         """Fail before hours of processing, not after."""
-        for path in self.requested():
-            check_writable(path)
+        for f in fields(self):
+            path = getattr(self, f.name)
+            if path:
+                check_bvh_folder(path) if f.name == "bvh" else check_writable(path)
 
 
 @dataclass
@@ -42,12 +48,20 @@ class JobSummary:
     """What one job did: for the CLI's last lines and the batch summary table."""
 
     frames: int
-    seconds: float  # wall time of the frame loop (models loaded before)
+    seconds: float  # wall time of the frame loop, video encoding included (models loaded before)
     stages: list[str]
     median_ms: dict[str, float]
     written: list[Path] = field(default_factory=list)
     disconnected: bool = False  # a camera or stream stopped delivering frames early
     source_name: str = ""
+    notes: list[str] = field(default_factory=list)  # exports that left something out, and why
+    first_frame_s: float = 0.0  # start of the loop to the first result: decoder open, first-call kernels
+
+    @property
+    def steady_fps(self) -> float:
+        """Frames per second after the first frame: the speed a long video runs at."""
+        rest = self.seconds - self.first_frame_s
+        return (self.frames - 1) / rest if self.frames > 1 and rest > 0 else self.fps
 
     @property
     def fps(self) -> float:
@@ -66,23 +80,26 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
     with open_source(spec) as source:
         store = ResultsStore(source.fps, source_name=source.name)
         total = source.frame_count if max_frames is None else min(max_frames, source.frame_count or max_frames)
+        first_result_at: list[float] = []
         start = time.perf_counter()
-        if targets.mp4 or targets.gif:
-            fps = video_options.output_fps(source.fps)
-            with VideoWriters(targets.mp4, targets.gif, fps, video_options) as writers:
+        with ExitStack() as exports:  # on any failure or cancel, every video export is dropped
+            drawing = None
+            if targets.mp4 or targets.gif:
+                writers = exports.enter_context(VideoWriters(
+                    targets.mp4, targets.gif, video_options.output_fps(source.fps), video_options))
+                drawing = exports.enter_context(StageThread(  # draws and encodes while the models go on
+                    lambda item: writers.write(annotate(item[0].image, item[1], video_options.include_3d)),
+                    name="video-export"))
 
-                def on_result(frame, result) -> None:
-                    if frame.index % video_options.frame_step == 0:
-                        writers.write(annotate(frame.image, result, video_options.include_3d))
-                    if progress is not None:
-                        progress(frame.index + 1, total, len(result))
+            def on_result(frame, result) -> None:
+                if not first_result_at:
+                    first_result_at.append(time.perf_counter())
+                if drawing is not None and frame.index % video_options.frame_step == 0:
+                    drawing.submit((frame, result))
+                if progress is not None:
+                    progress(frame.index + 1, total, len(result))
 
-                done = pipeline.run(source, store, on_result=on_result, cancelled=cancelled,
-                                    max_frames=max_frames)
-        else:
-            done = pipeline.run(source, store, cancelled=cancelled, max_frames=max_frames,
-                                on_result=None if progress is None else
-                                lambda frame, result: progress(frame.index + 1, total, len(result)))
+            done = pipeline.run(source, store, on_result=on_result, cancelled=cancelled, max_frames=max_frames)
         seconds = time.perf_counter() - start
         disconnected, name = source.disconnected, source.name
     if targets.json:
@@ -91,5 +108,14 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
         write_csv(store, targets.csv)
     if targets.store:
         store.save(targets.store)
-    return JobSummary(done, seconds, pipeline.stages, pipeline.timers.median_ms(), targets.requested(),
-                      disconnected, name)
+    written, notes = targets.requested(), []
+    if targets.bvh:
+        written.remove(Path(targets.bvh))  # the folder; its files are listed instead
+        try:
+            bvh = export_bvh(store, targets.bvh, options=BvhOptions(frame_step=video_options.frame_step))
+            written, notes = written + [w.path for w in bvh.written], bvh.notes
+        except NothingToExport as exc:
+            notes = [str(exc)]
+    return JobSummary(done, seconds, pipeline.stages, pipeline.timers.median_ms(), written,
+                      disconnected, name, notes,
+                      first_frame_s=first_result_at[0] - start if first_result_at else 0.0)

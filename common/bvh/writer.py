@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import glm
 import numpy as np
 from bvhio import BvhJoint as BvhioJoint
 from bvhio.lib.Parser import writeJoint
+from pyglm import glm
 
 from common.atomic import atomic_path
 from common.bvh.euler import channel_names
