@@ -4,6 +4,7 @@
     python main.py --input FILE         open the app on FILE
     python main.py process INPUT ...    run headless and export (see --help)
     python main.py bench INPUT ...      measure speed per stage
+    python main.py batch INPUT... --out DIR   many videos on Ray (see docs/scale.md)
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", help="open this video, image folder or camera index in the app")
     sub = parser.add_subparsers(dest="command")
     from pipeline import bench, cli_process
+    from pipeline.batch import cli as batch_cli
 
     cli_process.add_arguments(sub.add_parser("process", help="run headless and write exports"))
     bench.add_arguments(sub.add_parser("bench", help="measure speed per stage and memory"))
+    batch_cli.add_arguments(sub.add_parser("batch", help="process many videos on Ray (local or a cluster)"))
     return parser
 
 
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 
             cli_process.run(args)
             return 0
+        if args.command == "batch":
+            from pipeline.batch import cli as batch_cli
+
+            return batch_cli.run(args)
         if args.command == "bench":
             from pipeline import bench
 
@@ -44,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.launch import run_app
 
         return run_app(args.input if args.input is not None else str(DEMO_CLIP))
-    except (SourceError, ExportPathError, ValueError, FileNotFoundError) as exc:
+    except (SourceError, ExportPathError, ValueError, FileNotFoundError, ConnectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

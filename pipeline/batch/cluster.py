@@ -1,0 +1,93 @@
+"""Ray for a batch: a private local instance by default, or a running cluster by address.
+
+Workers import PoseScope from the same path as the driver (``PYTHONPATH`` in the runtime
+environment), so every node needs the project at that path (a shared folder or the same checkout).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from common.paths import REPO_ROOT
+
+CONNECT_TIMEOUT_S = 5.0
+
+
+class ClusterUnreachable(ConnectionError):
+    """No Ray cluster answers at the address given, or it refuses us."""
+
+
+def _probe(address: str) -> None:
+    """Fail in seconds, not minutes (ray.init retries a silent address for a long time)."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ValueError(f"--address {address!r}: use 'auto' or HOST:PORT (e.g. 10.0.0.5:6379)")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ClusterUnreachable(
+            f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one there with "
+            f"`ray start --head --port={port}` or check the address") from exc
+
+
+@contextmanager
+def ray_session(address: str | None) -> Iterator[dict[str, float]]:
+    """Connect (``address``) or start a local Ray; yields the cluster's resources; always leaves it.
+
+    A local instance is ours and shuts down with us; a cluster only loses this driver.
+    """
+    import ray
+
+    runtime_env = {"env_vars": {"PYTHONPATH": str(REPO_ROOT)}}
+    if address not in (None, "auto"):
+        _probe(address)
+    try:
+        if address is None:
+            ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False, logging_level=logging.ERROR,
+                     log_to_driver=False, runtime_env=runtime_env)
+        else:
+            ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
+                     runtime_env=runtime_env)
+    except ConnectionError as exc:
+        raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {exc}") from exc
+    except ray.exceptions.AuthenticationError as exc:
+        raise ClusterUnreachable(
+            f"the Ray cluster at {address} refused us: {exc} (see docs/scale.md, token authentication)") from exc
+    try:
+        yield ray.cluster_resources()
+    finally:
+        ray.shutdown()
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """How many workers, what each reserves, and the threads each runs with."""
+
+    count: int
+    num_cpus: float
+    num_gpus: float
+    threads: int
+    device: str  # "cpu" or "cuda"
+
+
+def plan_workers(resources: dict[str, float], workers: int | None, device: str | None) -> WorkerPlan:
+    """Size the workers to the cluster: one per GPU for cuda, else one per core with one thread.
+
+    ``workers`` overrides the count; CPU workers then share the cores (``threads`` = cores /
+    workers, at least 1), so that workers do not fight over cores.
+    """
+    cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
+    if cpus < 1:
+        raise ClusterUnreachable("the Ray cluster has no CPU to run workers on")
+    wants_cuda = device is None or device.startswith("cuda")
+    if wants_cuda and gpus > 0:
+        count = workers or int(gpus)
+        return WorkerPlan(count, 1.0, min(1.0, gpus / count), max(1, int(cpus // count)), "cuda")
+    if device is not None and device.startswith("cuda"):
+        print("note: the Ray cluster has no GPU; the workers run on the CPU")
+    count = workers or int(cpus)
+    return WorkerPlan(count, cpus / count, 0.0, max(1, int(cpus // count)), "cpu")
