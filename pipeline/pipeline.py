@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from contextlib import closing
 from typing import Protocol
 
 import numpy as np
@@ -153,14 +154,15 @@ class Pipeline:
         """
         self.reset()
         done = 0
-        for frame in prefetch(source, max_frames=max_frames):
-            if cancelled is not None and cancelled():
-                raise Cancelled(f"cancelled after {done} frames")
-            result = self.process(frame)
-            store.add(result)
-            if on_result is not None:
-                on_result(frame, result)
-            done += 1
+        with closing(prefetch(source, max_frames=max_frames)) as frames:  # the decoder stops on any exit
+            for frame in frames:
+                if cancelled is not None and cancelled():
+                    raise Cancelled(f"cancelled after {done} frames")
+                result = self.process(frame)
+                store.add(result)
+                if on_result is not None:
+                    on_result(frame, result)
+                done += 1
         return done
 
 
