@@ -3,13 +3,13 @@ import json
 import os
 from pathlib import Path
 
-import bvhio
 import numpy as np
 import pytest
 
 from common.atomic import ExportPathError
 from common.bvh import BvhOptions, export_bvh
-from common.bvh.skeleton import BVH_JOINTS, CAMERA_TO_BVH, MM_PER_UNIT, bone_lengths
+from common.bvh.reader import h36m_joints, world_positions
+from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
 from common.skeleton import H36M17
 from common.store import ResultsStore
 from common.types import FrameResult, Poses3D
@@ -92,22 +92,8 @@ def fk_by_hand(path: Path) -> tuple[list[str], np.ndarray]:
 
 
 def fk_with_bvhio(path: Path) -> tuple[list[str], np.ndarray]:
-    root = bvhio.readAsHierarchy(str(path))
-    layout = [joint for joint, _, _ in root.layout()]
-    frames = root.getKeyframeRange()[1] + 1
-    positions = np.zeros((frames, len(layout), 3))
-    for f in range(frames):
-        root.loadPose(f)
-        positions[f] = [tuple(joint.PositionWorld) for joint in layout]
-    return [joint.Name for joint in layout], positions
-
-
-def h36m_from_file(names: list[str], positions: np.ndarray) -> np.ndarray:
-    """Our H36M-17 joints (camera frame, mm) from the positions of a file we wrote."""
-    out = np.zeros((len(positions), 17, 3))
-    for joint in BVH_JOINTS:
-        out[:, joint.site] = positions[:, names.index(joint.name)]
-    return out * MM_PER_UNIT @ CAMERA_TO_BVH.T
+    read = world_positions(path)
+    return read.names, read.positions
 
 
 # ---- inputs ---------------------------------------------------------------------------------
@@ -171,7 +157,7 @@ def test_h36m_ground_truth_round_trips_to_a_micrometre_in_both_readers(shared_da
     assert [w.frames for w in result.written] == [300] and result.notes == []
     for reader in (fk_with_bvhio, fk_by_hand):
         names, positions = reader(path)
-        error = np.linalg.norm(h36m_from_file(names, positions) - truth, axis=-1)
+        error = np.linalg.norm(h36m_joints(names, positions) - truth, axis=-1)
         assert error.max() <= 1.0, reader.__name__  # bone lengths are constant in H36M mocap
         assert error.mean() < 0.05, reader.__name__
     assert read_bvh_by_hand(path)["frame_time"] == pytest.approx(0.02)
@@ -194,7 +180,7 @@ def test_error_stays_within_the_bone_length_change_when_lengths_vary(shared_data
     noisy = truth + rng.normal(scale=15.0, size=truth.shape)  # lifter-like jitter, bone lengths change
     path, _ = _export_one(tmp_path, noisy)
     names, positions = fk_by_hand(path)
-    error = np.linalg.norm(h36m_from_file(names, positions) - noisy, axis=-1)
+    error = np.linalg.norm(h36m_joints(names, positions) - noisy, axis=-1)
     lengths = bone_lengths(noisy - noisy[:, :1])
     assert np.all(error <= _chain_bound(noisy, lengths) + 0.01)
     assert error.mean() > 1.0  # the bound is not met trivially: the skeleton really is fixed
@@ -227,7 +213,7 @@ def test_cmu_mocap_exported_again_matches_its_source_positions(shared_data, tmp_
     source = cmu_as_h36m(shared_data, tmp_path, 240)
     path, _ = _export_one(tmp_path, source, fps=120.0)
     names, positions = fk_with_bvhio(path)
-    error = np.linalg.norm(h36m_from_file(names, positions) - source, axis=-1)
+    error = np.linalg.norm(h36m_joints(names, positions) - source, axis=-1)
     # CMU skeletons are rigid but not quite symmetric: ours is, so the error is the left/right
     # difference, bounded by the bone-length change along each chain.
     assert np.all(error <= _chain_bound(source, bone_lengths(source - source[:, :1])) + 0.01)
@@ -294,7 +280,7 @@ def test_frame_step_sets_frame_time_and_keeps_the_videos_frames(shared_data, tmp
     bvh = read_bvh_by_hand(path)
     assert bvh["frame_time"] == pytest.approx(0.06) and len(bvh["motion"]) == 20
     names, positions = fk_by_hand(path)
-    assert np.abs(h36m_from_file(names, positions) - truth[::3]).max() < 1.0
+    assert np.abs(h36m_joints(names, positions) - truth[::3]).max() < 1.0
 
 
 def test_short_gaps_are_interpolated_and_long_gaps_split_the_file(shared_data, tmp_path):
@@ -306,7 +292,7 @@ def test_short_gaps_are_interpolated_and_long_gaps_split_the_file(shared_data, t
     assert [(w.first_frame, w.frames, w.filled) for w in result.written] == [(0, 100, 10), (160, 40, 0)]
     assert "2 parts" in result.notes[0]
     names, positions = fk_by_hand(result.written[0].path)
-    filled = h36m_from_file(names, positions)[40:50]
+    filled = h36m_joints(names, positions)[40:50]
     assert np.linalg.norm(filled - truth[40:50], axis=-1).mean() < 60.0  # walking, 0.2 s bridged
 
 

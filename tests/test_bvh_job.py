@@ -10,6 +10,7 @@ prepare_qt()
 from app.export_dialog import ExportDialog  # noqa: E402
 from app.export_job import ExportRequest  # noqa: E402
 from common.atomic import ExportPathError  # noqa: E402
+from common.bvh.reader import h36m_joints  # noqa: E402
 from common.exporters import VideoOptions  # noqa: E402
 from common.store import ResultsStore  # noqa: E402
 from common.types import Poses3D  # noqa: E402
@@ -17,7 +18,7 @@ from pipeline.pipeline import Pipeline  # noqa: E402
 from pipeline.video_job import ExportTargets, process_video  # noqa: E402
 from tests.test_app_window import (FRAMES, errors, results_file, settings, wait_idle,  # noqa: E402,F401
                                    window)
-from tests.test_bvh import S1_LENGTHS, fk_by_hand, h36m_from_file, read_bvh_by_hand, t_pose  # noqa: E402
+from tests.test_bvh import S1_LENGTHS, fk_by_hand, read_bvh_by_hand, t_pose  # noqa: E402
 from tests.test_pipeline_wiring import BoxCornersEstimator, BrightBlobDetector, KeepIdTracker  # noqa: E402
 
 
@@ -46,7 +47,7 @@ def test_process_writes_one_bvh_per_person_on_the_frame_step_grid(tmp_path):
     bvh = read_bvh_by_hand(summary.written[0])
     assert len(bvh["motion"]) == 5 and bvh["frame_time"] == pytest.approx(2 / 25)  # no fps: 25 assumed
     names, positions = fk_by_hand(summary.written[0])
-    legs = h36m_from_file(names, positions)[:, 0, 1] - h36m_from_file(names, positions)[:, 3, 1]
+    legs = h36m_joints(names, positions)[:, 0, 1] - h36m_joints(names, positions)[:, 3, 1]
     np.testing.assert_allclose(legs, -(443 + 454), atol=0.01)  # unplaced: upright, feet below the hips
 
 
@@ -73,7 +74,7 @@ def test_app_exports_bvh_for_everybody_then_for_the_selected_person(qtbot, windo
     assert errors == [] and sorted(p.name for p in everybody.iterdir()) == ["person_1.bvh", "person_2.bvh"]
     stored = ResultsStore.load(results_file).track(2)
     names, positions = fk_by_hand(everybody / "person_2.bvh")
-    pelvis = h36m_from_file(names, positions)[:, 0]
+    pelvis = h36m_joints(names, positions)[:, 0]
     np.testing.assert_allclose(pelvis, stored.root3d, atol=0.01)  # placed where the app shows them
     assert len(pelvis) == FRAMES - 2
 

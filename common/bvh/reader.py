@@ -1,0 +1,51 @@
+"""Reading our BVH files back with bvhio: forward kinematics to H36M-17 joints in the camera frame.
+
+For checks and previews that must see what an animation tool sees: the file, not our arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import bvhio
+import numpy as np
+
+from common.bvh.skeleton import BVH_JOINTS, CAMERA_TO_BVH, MM_PER_UNIT
+
+
+@dataclass
+class BvhPositions:
+    """What forward kinematics of a BVH file gives: per joint its name, parent and world track."""
+
+    names: list[str]
+    parents: list[int]  # -1 for the root
+    positions: np.ndarray  # (F, J, 3) in file units
+    frame_time: float
+
+
+def world_positions(path: str | Path) -> BvhPositions:
+    """Forward kinematics of every frame of any BVH file, by bvhio."""
+    root = bvhio.readAsHierarchy(str(path))
+    joints = [joint for joint, _, _ in root.layout()]
+    frames = root.getKeyframeRange()[1] + 1
+    positions = np.zeros((frames, len(joints), 3))
+    for frame in range(frames):
+        root.loadPose(frame)
+        positions[frame] = [tuple(joint.PositionWorld) for joint in joints]
+    parents = [joints.index(joint.Parent) if joint.Parent is not None else -1 for joint in joints]
+    frame_time = bvhio.readAsBvh(str(path), loadKeyFrames=False).FrameTime
+    return BvhPositions([joint.Name for joint in joints], parents, positions, frame_time)
+
+
+def h36m_joints(names: list[str], positions: np.ndarray) -> np.ndarray:
+    """Our H36M-17 joints (F, 17, 3), camera frame, mm, from the world positions of a file we wrote."""
+    out = np.zeros((len(positions), 17, 3))
+    for joint in BVH_JOINTS:
+        out[:, joint.site] = positions[:, names.index(joint.name)]
+    return out * MM_PER_UNIT @ CAMERA_TO_BVH.T
+
+
+def read_h36m_joints(path: str | Path) -> np.ndarray:
+    """The H36M-17 joints (F, 17, 3) a PoseScope BVH file animates, camera frame, mm (FK by bvhio)."""
+    read = world_positions(path)
+    return h36m_joints(read.names, read.positions)

@@ -1,0 +1,198 @@
+"""BVH export figures for docs/bvh.md: round-trip errors and a preview drawn from the files themselves.
+
+    python -m tools.bvh_report h36m                   # H36M ground truth (constant bone lengths)
+    python -m tools.bvh_report cmu                    # CMU mocap 01_01 through H36M-17 and back
+    python -m tools.bvh_report store out/demo.npz     # our own lifted output, per person
+    python -m tools.bvh_report render out/demo.npz docs/images/bvh_demo.png
+
+Every error is measured on the written file read back by bvhio (forward kinematics), against
+the camera-frame joints that went in.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from common.bvh import BvhOptions, export_bvh
+from common.bvh.reader import read_h36m_joints, world_positions
+from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
+from common.colors import track_color
+from common.paths import shared_data_dir
+from common.skeleton import H36M17
+from common.store import ResultsStore
+from common.types import FrameResult, Poses3D
+
+PARENTS = np.array(H36M17.parents)
+CMU_TO_H36M = {"Hips": "pelvis", "RightUpLeg": "r_hip", "RightLeg": "r_knee", "RightFoot": "r_ankle",
+               "LeftUpLeg": "l_hip", "LeftLeg": "l_knee", "LeftFoot": "l_ankle", "Spine": "spine",
+               "Neck": "thorax", "Neck1": "neck_nose", "Head": "head", "LeftArm": "l_shoulder",
+               "LeftForeArm": "l_elbow", "LeftHand": "l_wrist", "RightArm": "r_shoulder",
+               "RightForeArm": "r_elbow", "RightHand": "r_wrist"}
+CMU_UNIT_MM = 25.4 / 0.45  # CMU ASF units: 1/0.45 inch
+
+
+def store_of_track(joints_mm: np.ndarray, fps: float) -> ResultsStore:
+    """A store holding one person (id 1) with these camera-frame joints, root at the pelvis."""
+    store = ResultsStore(fps)
+    for i, joints in enumerate(joints_mm.astype(np.float32)):
+        store.add(FrameResult(i, i / fps, np.array([1]), np.zeros((1, 4)), np.ones(1), None,
+                              Poses3D((joints - joints[0])[None], joints[0][None])))
+    return store
+
+
+def bone_change(joints: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """|actual - fixed| per frame and bone (indexed by child joint; column 0 is 0)."""
+    change = np.zeros(joints.shape[:2])
+    change[:, 1:] = np.abs(np.linalg.norm(joints[:, 1:] - joints[:, PARENTS[1:]], axis=-1) - lengths[1:])
+    return change
+
+
+def round_trip(store: ResultsStore, fps_label: str, frame_step: int = 1) -> None:
+    """Export every person, read the files back, print the errors against the input."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = export_bvh(store, folder, options=BvhOptions(frame_step=frame_step))
+        for note in result.notes:
+            print("note:", note)
+        print(f"{'file':24s} {'frames':>6s} {'filled':>6s} {'RMS err mm':>10s} {'max err':>8s} "
+              f"{'RMS bone change mm':>18s} {'max Euler jump (<5 cm moved)':>28s}")
+        for written in result.written:
+            series = store.track(written.track_id)
+            take = (series.frames >= written.first_frame) & (series.frames % frame_step == 0)
+            frames = (series.frames[take] - written.first_frame) // frame_step
+            truth = (series.joints3d + series.root3d[:, None])[take].astype(np.float64)
+            back = read_h36m_joints(written.path)[frames]
+            keep = np.isfinite(truth).all(axis=(1, 2)) & (frames < written.frames)
+            error = np.linalg.norm(back[keep] - truth[keep], axis=-1)
+            lengths = bone_lengths(series.joints3d[np.isfinite(series.joints3d).all(axis=(1, 2))])
+            change = bone_change(truth[keep], lengths)[:, 1:]
+            print(f"{written.path.name:24s} {written.frames:6d} {written.filled:6d} "
+                  f"{np.sqrt(np.mean(error ** 2)):10.2f} {error.max():8.2f} {np.sqrt(np.mean(change ** 2)):18.2f} "
+                  f"{max_euler_jump(written.path, back):28.1f}")
+    print(f"({fps_label})")
+
+
+def max_euler_jump(path: Path, joints: np.ndarray) -> float:
+    """Largest change of any Euler channel between frames where no joint moved 5 cm or more."""
+    lines = Path(path).read_text().splitlines()
+    start = lines.index("MOTION") + 3
+    angles = np.loadtxt(lines[start:], ndmin=2)[:, 3:]
+    moved = np.linalg.norm(np.diff(joints, axis=0), axis=-1).max(axis=1) < 50.0
+    jumps = np.abs(np.diff(angles, axis=0)).max(axis=1)
+    return float(jumps[moved].max()) if moved.any() else float("nan")
+
+
+def h36m_report(sequences: list[str], frames: int) -> None:
+    data = shared_data_dir() / "h36m"
+    camera = json.loads((data / "h36m_cameras.json").read_text())["S1"]["54138969"]
+    poses = np.load(data / "h36m_3d17_world_mm_train_S1_50fps.npz")
+    for key in sequences:
+        world = poses[key][:frames].astype(np.float64)
+        joints = (world - np.array(camera["T"])) @ np.array(camera["R_w2c"]).T
+        print(f"\nH36M {key}, camera 54138969, {len(joints)} frames")
+        round_trip(store_of_track(joints, 50.0), "50 fps")
+
+
+def cmu_report(frames: int) -> None:
+    source = (shared_data_dir() / "cmu_bvh" / "01_01.bvh").read_text().splitlines()
+    motion = source.index("MOTION")
+    with tempfile.TemporaryDirectory() as folder:
+        trimmed = Path(folder) / "01_01.bvh"
+        trimmed.write_text("\n".join(source[:motion] + ["MOTION", f"Frames: {frames}", source[motion + 2]]
+                                     + source[motion + 3:motion + 3 + frames]) + "\n")
+        read = world_positions(trimmed)
+    picked = np.stack([read.positions[:, read.names.index(name)] for name in CMU_TO_H36M], 1)
+    joints = np.zeros_like(picked)
+    joints[:, [H36M17.index(h) for h in CMU_TO_H36M.values()]] = picked
+    joints = joints * CMU_UNIT_MM @ CAMERA_TO_BVH.T
+    print(f"\nCMU 01_01 (first {frames} frames), positions by bvhio FK, mapped to H36M-17")
+    round_trip(store_of_track(joints, 120.0), "120 fps")
+
+
+VIEWS = {  # BVH world (Y up) to 2D, x right and y up
+    "camera": lambda p: p[..., :2] / -p[..., 2:3],  # from the video's camera at the origin, looking down -Z
+    "side": lambda p: np.stack([-p[..., 2], p[..., 1]], -1),  # from +X: depth across, height up
+}
+
+
+def _draw_row(people: list, times: np.ndarray, project, height: int) -> np.ndarray:
+    """One panel per time: every person's bones, scaled so the whole clip fits."""
+    everything = project(np.concatenate([read.positions.reshape(-1, 3) for _, read in people]))
+    low, high = np.percentile(everything, 1, axis=0), np.percentile(everything, 99, axis=0)
+    extent = np.maximum(high - low, 1e-6) * 1.2
+    width = int(np.clip(height * extent[0] / extent[1], height // 2, height * 2))
+    scale = min(width / extent[0], height / extent[1])
+    centre = (low + high) / 2
+    panels = []
+    for t in times:
+        canvas = np.full((height, width, 3), 255, np.uint8)
+        for written, read in people:
+            k = t - written.first_frame
+            if not 0 <= k < written.frames:
+                continue
+            xy = (project(read.positions[k]) - centre) * scale
+            pixels = np.round(np.stack([width / 2 + xy[:, 0], height / 2 - xy[:, 1]], 1)).astype(int)
+            color = tuple(int(c) for c in track_color(written.track_id)[::-1])
+            for child, parent in enumerate(read.parents):
+                if parent >= 0:
+                    cv2.line(canvas, tuple(pixels[parent]), tuple(pixels[child]), color, 2, cv2.LINE_AA)
+        cv2.putText(canvas, f"frame {t}", (8, 20), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.rectangle(canvas, (0, 0), (width - 1, height - 1), (200, 200, 200), 1)
+        panels.append(canvas)
+    return np.concatenate(panels, 1)
+
+
+def render(store_path: Path, out: Path, panels: int, height: int) -> None:
+    """Stick figures of a few frames of every person's BVH, drawn from the files read back by bvhio.
+
+    Top row: seen from the video's camera; bottom row: from the side, so depth and uprightness show.
+    """
+    store = ResultsStore.load(store_path)
+    with tempfile.TemporaryDirectory() as folder:
+        result = export_bvh(store, folder)
+        people = [(w, world_positions(w.path)) for w in result.written]
+    last = max(w.first_frame + w.frames for w, _ in people)
+    times = np.linspace(0, last - 1, panels).round().astype(int)
+    rows = [_draw_row(people, times, project, height) for project in VIEWS.values()]
+    width = max(r.shape[1] for r in rows)
+    picture = np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255)
+                              for r in rows], 0)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(out), picture)
+    print(f"wrote {out}: {len(people)} people, frames {list(times)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    h36m = sub.add_parser("h36m")
+    h36m.add_argument("--frames", type=int, default=1000)
+    h36m.add_argument("--sequences", nargs="+", default=["S1/Walking", "S1/Sitting 1", "S1/Greeting", "S1/Photo"])
+    cmu = sub.add_parser("cmu")
+    cmu.add_argument("--frames", type=int, default=1200)
+    own = sub.add_parser("store")
+    own.add_argument("store", type=Path)
+    own.add_argument("--frame-step", type=int, default=1)
+    picture = sub.add_parser("render")
+    picture.add_argument("store", type=Path)
+    picture.add_argument("out", type=Path)
+    picture.add_argument("--panels", type=int, default=4)
+    picture.add_argument("--height", type=int, default=320)
+    args = parser.parse_args()
+    if args.command == "h36m":
+        h36m_report(args.sequences, args.frames)
+    elif args.command == "cmu":
+        cmu_report(args.frames)
+    elif args.command == "store":
+        store = ResultsStore.load(args.store)
+        round_trip(store, f"{store.fps:g} fps, every {args.frame_step}. frame", args.frame_step)
+    else:
+        render(args.store, args.out, args.panels, args.height)
+
+
+if __name__ == "__main__":
+    main()
