@@ -11,39 +11,44 @@ same network:
   run found someone only it sees well (shorter than ``SMALL_FRACTION`` of the frame height), and
   otherwise every ``fine_every``-th call, so a small newcomer is found within a few keyframes.
 
-The passes are merged: a fine box taller than the coarse pass's reliable range is dropped (the
-coarse pass owns large people), boxes overlapping by IoU >= ``nms_iou`` keep the best one, and a
-box lying inside a larger box, about as wide as it and markedly shorter, is a part of that person
-(the upper-body box of a close-up) and is dropped.
+The passes are merged: a box scores ``score_threshold`` or more, or at least ``AGREED_SCORE`` when
+the other pass found it too (IoU >= 0.5: two views agreeing on a half-hidden person); a fine box
+taller than ``FINE_MAX_FRACTION`` of the frame is dropped (the coarse pass owns large people);
+boxes overlapping by IoU >= ``nms_iou`` keep the best one; and a box lying inside a larger box,
+markedly shorter and either about as wide or level with its top, is a part of that person (the
+upper-body or head box of a close-up) and is dropped.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
-from torchvision.ops import nms
+from torchvision.ops import box_iou, nms
 
 from common.types import Detections
 from detection.person_detector import PersonDetector
 
 COARSE_SIDE = 256  # MultiPose's training input size
+AGREED_SCORE = 0.1  # lowest score kept when both passes found the person
+AGREED_IOU = 0.5
 SMALL_FRACTION = 0.25  # people shorter than this share of the frame height need the fine pass
 FINE_MAX_FRACTION = 0.6  # fine-pass boxes taller than this share of the frame height are dropped
 PART_CONTAINED = 0.85  # share of a box's area inside a larger box for it to be a part of it
-PART_MIN_WIDTH = 0.6  # a part is at least this share of the whole box's width ...
-PART_MAX_HEIGHT = 0.8  # ... and at most this share of its height
+PART_MAX_HEIGHT = 0.8  # a part is at most this share of the whole box's height, and either
+PART_MIN_WIDTH = 0.6  # ... at least this share of its width (upper body), or
+PART_TOP_ALIGNED = 0.1  # ... its top within this share of the whole box's height of the whole's top (head)
 
 
 class MultiScaleDetector:
     """``detect(rgb_frame) -> Detections`` from a coarse and a (scheduled) fine MultiPose pass."""
 
     def __init__(self, detector: PersonDetector | None = None, coarse_side: int = COARSE_SIDE,
-                 fine_every: int = 4, nms_iou: float = 0.5):
+                 fine_every: int = 4, nms_iou: float = 0.5, score_threshold: float = 0.2):
         if fine_every < 1:
             raise ValueError(f"fine_every must be >= 1, got {fine_every}")
-        fine = detector if detector is not None else PersonDetector()
-        self.fine = fine.at_size("native")
-        self.coarse = fine.at_size(coarse_side)
-        self.fine_every, self.nms_iou = fine_every, nms_iou
+        network = detector if detector is not None else PersonDetector()
+        self.fine = network.at_size("native", score_threshold=AGREED_SCORE)
+        self.coarse = network.at_size(coarse_side, score_threshold=AGREED_SCORE)
+        self.fine_every, self.nms_iou, self.score_threshold = fine_every, nms_iou, score_threshold
         self._calls_since_fine = fine_every  # the first call runs both passes
         self._small_seen = False
         self.last_passes: tuple[str, ...] = ()  # which passes the last call ran (for timings and tests)
@@ -59,13 +64,25 @@ class MultiScaleDetector:
         if not run_fine:
             self._calls_since_fine += 1
             self.last_passes = ("coarse",)
-            return suppress_parts(coarse)
+            return suppress_parts(_subset(coarse, coarse.scores >= self.score_threshold))
         fine = self.fine.detect(image)
         self._calls_since_fine = 0
-        self._small_seen = bool((_heights(fine.boxes) < SMALL_FRACTION * height).any())
+        confident = fine.scores >= self.score_threshold
+        self._small_seen = bool((confident & (_heights(fine.boxes) < SMALL_FRACTION * height)).any())
         self.last_passes = ("coarse", "fine")
+        coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
         fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
         return suppress_parts(merge(coarse, fine, self.nms_iou))
+
+
+def keep_confident_or_agreed(first: Detections, second: Detections,
+                             score_threshold: float) -> tuple[Detections, Detections]:
+    """Each set keeps its boxes scoring ``score_threshold``, or found by the other set as well."""
+    overlap = box_iou(torch.from_numpy(first.boxes).float(), torch.from_numpy(second.boxes).float()).numpy()
+    agreed = overlap >= AGREED_IOU
+    keep_first = (first.scores >= score_threshold) | agreed.any(axis=1)
+    keep_second = (second.scores >= score_threshold) | agreed.any(axis=0)
+    return _subset(first, keep_first), _subset(second, keep_second)
 
 
 def merge(first: Detections, second: Detections, nms_iou: float) -> Detections:
@@ -78,7 +95,9 @@ def merge(first: Detections, second: Detections, nms_iou: float) -> Detections:
 
 
 def suppress_parts(detections: Detections) -> Detections:
-    """Drop boxes that are part of a larger person's box (mostly inside it, about as wide, shorter)."""
+    """Drop boxes that are part of a larger person's box: mostly inside it, shorter, and either
+    about as wide (an upper body) or level with its top (head and shoulders). A person standing
+    behind another is inside their box too, but narrower and not level with their head."""
     boxes = detections.boxes.astype(np.float64)
     if len(boxes) < 2:
         return detections
@@ -88,8 +107,9 @@ def suppress_parts(detections: Detections) -> Detections:
     width, height = boxes[:, 2] - boxes[:, 0], _heights(boxes)
     area = width * height
     inside = inter / np.maximum(area[:, None], 1e-9)  # share of box i inside box j
-    part = ((inside >= PART_CONTAINED) & (width[:, None] >= PART_MIN_WIDTH * width[None])
-            & (height[:, None] <= PART_MAX_HEIGHT * height[None]))
+    wide = width[:, None] >= PART_MIN_WIDTH * width[None]
+    head_high = np.abs(boxes[:, None, 1] - boxes[None, :, 1]) <= PART_TOP_ALIGNED * height[None]
+    part = (inside >= PART_CONTAINED) & (height[:, None] <= PART_MAX_HEIGHT * height[None]) & (wide | head_high)
     np.fill_diagonal(part, False)
     return _subset(detections, ~part.any(axis=1))
 

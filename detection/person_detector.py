@@ -42,11 +42,13 @@ class PersonDetector:
         if self.half:
             self.model = self.model.half()
 
-    def at_size(self, size: int | str) -> "PersonDetector":
+    def at_size(self, size: int | str, score_threshold: float | None = None) -> "PersonDetector":
         """The same network (shared, not loaded again) run at another inference ``size``."""
         _check_size(size)
         other = copy.copy(self)
         other.size = size
+        if score_threshold is not None:
+            other.score_threshold = score_threshold
         return other
 
     def inference_scale(self, height: int, width: int) -> float:

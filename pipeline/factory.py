@@ -6,13 +6,14 @@ GUI setting, so both front ends build exactly the same pipeline.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import torch
 
 from common.device import pick_device
 from pipeline.pipeline import Pipeline
 
+DETECTOR_SIZES = ("multiscale", "native", "256", "320", "416", "512", "640")
 POSE_MODELS = ("movenet-lightning", "movenet-thunder", "blazepose-full", "multipose", "seresnet")
 
 
@@ -21,8 +22,12 @@ class PipelineOptions:
     """What a user can choose."""
 
     device: str | None = None  # None: cuda if available, else cpu
-    detector_size: str = "native"  # "native" or the longer side in px (e.g. "512"): faster, misses small people
+    detector_size: str = field(default="multiscale", metadata={
+        "choices": DETECTOR_SIZES, "help": "multiscale: a 256-px pass for large people plus a native-size pass "
+        "where small people can be (docs/footage.md); native: the frame at its own size (the old default, "
+        "splits close-ups); a number: the longer side in px (faster, misses small people)"})
     detect_every: int = 4  # run the detector on every k-th frame; follow people by their joints between
+    detect_by_need: bool = True  # detect sooner when someone is lost, weak or near an edge (pipeline/keyframes.py)
     tracker: str = "deepsort"  # deepsort (motion + colour appearance) or sort
     max_age: int = 30  # frames a lost track survives (bridges short occlusions)
     min_hits: int = 3  # matches before a new track is shown
@@ -40,8 +45,9 @@ class PipelineOptions:
             raise ValueError("pose model seresnet needs --seresnet-weights (no pretrained weights ship)")
         if self.detect_every < 1:
             raise ValueError("detect_every must be >= 1")
-        if self.detector_size != "native" and not str(self.detector_size).isdigit():
-            raise ValueError("detector_size must be 'native' or a number of pixels")
+        if self.detector_size not in ("multiscale", "native") and not str(self.detector_size).isdigit():
+            raise ValueError(f"detector_size must be 'multiscale', 'native' or a number of pixels, "
+                             f"got {self.detector_size!r}")
 
 
 def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +72,6 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
 
 def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     """The configured pipeline on the chosen device (models load here, once)."""
-    from detection import PersonDetector
     from pipeline.placement import RootPlacer
     from pipeline.smoother import OneEuroSmoother
     from refiner import Lifter
@@ -76,8 +81,7 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     if options.threads > 0:
         torch.set_num_threads(options.threads)
     device = str(pick_device(options.device))
-    size = "native" if options.detector_size == "native" else int(options.detector_size)
-    detector = PersonDetector(device=device, size=size)
+    detector = _detector(options, device)
     confirm = "min_hits" if options.tracker == "sort" else "n_init"  # Deep SORT's name for it
     tracker = make_tracker(options.tracker, max_age=options.max_age, **{confirm: options.min_hits})
     estimator = _estimator(options, device)
@@ -85,7 +89,16 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     return Pipeline(detector, tracker, estimator, lifter,
                     placer=RootPlacer(options.fov_deg) if lifter else None,
                     smoother=OneEuroSmoother() if lifter and options.smoothing else None,
-                    device=device, detect_every=options.detect_every)
+                    device=device, detect_every=options.detect_every, detect_by_need=options.detect_by_need)
+
+
+def _detector(options: PipelineOptions, device: str):
+    from detection import MultiScaleDetector, PersonDetector
+
+    if options.detector_size == "multiscale":
+        return MultiScaleDetector(PersonDetector(device=device))
+    size = "native" if options.detector_size == "native" else int(options.detector_size)
+    return PersonDetector(device=device, size=size)
 
 
 def _estimator(options: PipelineOptions, device: str):

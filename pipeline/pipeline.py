@@ -57,7 +57,7 @@ class Pipeline:
     def __init__(self, detector: Detector | None = None, tracker: Tracker | None = None,
                  estimator: PoseEstimator | None = None, lifter: Lifter | None = None,
                  placer: Placer | None = None, smoother: Smoother | None = None,
-                 device: str = "cpu", detect_every: int = 1):
+                 device: str = "cpu", detect_every: int = 1, detect_by_need: bool = False):
         if (tracker is None) != (detector is None):
             raise ValueError("a detector and a tracker go together (ids come from the tracker)")
         if lifter is not None and detector is None:
@@ -65,7 +65,7 @@ class Pipeline:
         self.detector, self.tracker, self.estimator = detector, tracker, estimator
         self.lifter, self.placer, self.smoother = lifter, placer, smoother
         self.device = device
-        self.schedule = KeyframeSchedule(detect_every)
+        self.schedule = KeyframeSchedule(detect_every, by_need=detect_by_need)
         self.follower = KeypointFollower()  # people carried between keyframes
         self._pristine = copy.deepcopy((tracker, smoother))  # stream state restarts from these
         self._root_smoother = copy.deepcopy(smoother)
@@ -119,7 +119,7 @@ class Pipeline:
 
     def _detect_or_follow(self, image: np.ndarray) -> tuple[Detections, Poses2D | None]:
         """Detections and their 2D joints: by the detector on keyframes, else by following joints."""
-        if self.estimator is None or self.schedule.is_keyframe(len(self.follower)):
+        if self.estimator is None or self.schedule.is_keyframe(self.follower, _size(image)):
             with self.timers.time("detect"):
                 detections = self.detector.detect(image)
             return detections, self._detection_poses(image, detections)
@@ -140,7 +140,9 @@ class Pipeline:
     def reset(self) -> None:
         """Forget stream state (tracks, followed people, filters) before a new stream."""
         self.follower = KeypointFollower()
-        self.schedule = KeyframeSchedule(self.schedule.detect_every)
+        self.schedule = KeyframeSchedule(self.schedule.detect_every, self.schedule.by_need, self.schedule.soon_every)
+        if hasattr(self.detector, "reset"):  # a detector with a schedule of its own (multiscale)
+            self.detector.reset()
         self.tracker, self.smoother = copy.deepcopy(self._pristine)
         self._root_smoother = copy.deepcopy(self.smoother)
 
@@ -164,6 +166,10 @@ class Pipeline:
                     on_result(frame, result)
                 done += 1
         return done
+
+
+def _size(image: np.ndarray) -> tuple[int, int]:
+    return int(image.shape[1]), int(image.shape[0])
 
 
 def _rows(poses: Poses2D, indices: np.ndarray) -> Poses2D:
