@@ -54,7 +54,7 @@ class JobSummary:
     written: list[Path] = field(default_factory=list)
     disconnected: bool = False  # a camera or stream stopped delivering frames early
     source_name: str = ""
-    notes: list[str] = field(default_factory=list)  # exports that left something out, and why
+    notes: list[str] = field(default_factory=list)  # for the user: BVH start frames, people left out
     first_frame_s: float = 0.0  # start of the loop to the first result: decoder open, first-call kernels
 
     @property
@@ -113,7 +113,7 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
         written.remove(Path(targets.bvh))  # the folder; its files are listed instead
         try:
             bvh = export_bvh(store, targets.bvh, options=BvhOptions(frame_step=video_options.frame_step))
-            written, notes = written + [w.path for w in bvh.written], bvh.notes
+            written, notes = written + [w.path for w in bvh.written], bvh.report()
         except NothingToExport as exc:
             notes = [str(exc)]
     return JobSummary(done, seconds, pipeline.stages, pipeline.timers.median_ms(), written,

@@ -43,7 +43,8 @@ def test_process_writes_one_bvh_per_person_on_the_frame_step_grid(tmp_path):
     frames = _blob_folder(tmp_path / "frames", 9)
     pipeline = Pipeline(BrightBlobDetector(), KeepIdTracker(), BoxCornersEstimator(), TPoseLifter())
     summary = process_video(str(frames), ExportTargets(bvh=tmp_path / "bvh"), pipeline, VideoOptions(frame_step=2))
-    assert summary.written == [tmp_path / "bvh" / "person_7.bvh"] and summary.notes == []
+    assert summary.written == [tmp_path / "bvh" / "person_7.bvh"]
+    assert summary.notes == ["person_7.bvh: 5 frames from video frame 0"]
     bvh = read_bvh_by_hand(summary.written[0])
     assert len(bvh["motion"]) == 5 and bvh["frame_time"] == pytest.approx(2 / 25)  # no fps: 25 assumed
     names, positions = fk_by_hand(summary.written[0])

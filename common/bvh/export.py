@@ -25,6 +25,10 @@ class BvhExportCancelled(RuntimeError):
     """The user cancelled a BVH export; nothing was written."""
 
 
+class NothingToExport(ValueError):
+    """No person of the store can become an animation (the message says why for each)."""
+
+
 @dataclass
 class BvhOptions:
     """How tracks become animations."""
@@ -58,6 +62,12 @@ class WrittenBvh:
 class BvhExport:
     written: list[WrittenBvh] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # people or stretches left out, and why
+
+    def report(self) -> list[str]:
+        """Where each file starts in the video (to line people up in an animation tool), then the notes."""
+        starts = [f"{w.path.name}: {w.frames} frames from video frame {w.first_frame}"
+                  + (f" ({w.filled} filled in)" if w.filled else "") for w in self.written]
+        return starts + self.notes
 
 
 def bvh_file_name(track_id: int, part: int) -> str:
@@ -96,14 +106,14 @@ def export_bvh(store: ResultsStore, folder: str | Path, track_ids: Iterable[int]
                cancelled: Callable[[], bool] | None = None) -> BvhExport:
     """Write a BVH per person of ``store`` (or of ``track_ids``) into ``folder``.
 
-    Raises ValueError when no person can be written (the message says why for each), and
-    BvhExportCancelled when ``cancelled()`` turns true (then nothing is written).
+    Raises NothingToExport (a ValueError) when no person can be written, saying why for each,
+    and BvhExportCancelled when ``cancelled()`` turns true (then nothing is written).
     """
     options = options or BvhOptions()
     folder = check_bvh_folder(folder)
     ids = store.track_ids() if track_ids is None else [int(i) for i in track_ids]
     if not ids:
-        raise ValueError("nothing to export as BVH: no person was tracked")
+        raise NothingToExport("nothing to export as BVH: no person was tracked")
     result, pending = BvhExport(), []
     for done, track_id in enumerate(ids, 1):
         if cancelled is not None and cancelled():
@@ -114,7 +124,7 @@ def export_bvh(store: ResultsStore, folder: str | Path, track_ids: Iterable[int]
         if progress is not None:
             progress(done, len(ids))
     if not pending:
-        raise ValueError("no person could be exported as BVH: " + "; ".join(result.notes))
+        raise NothingToExport("no person could be exported as BVH: " + "; ".join(result.notes))
     folder.mkdir(exist_ok=True)
     for track_id, part, first_frame, motion, filled in pending:
         path = write_bvh(motion, folder / bvh_file_name(track_id, part))
