@@ -5,8 +5,8 @@ skeleton (hierarchy, rest pose, axes, units), segments (time grid, gaps), solver
 kinematics), euler (orders, unwrapping), motion (one animation in memory), writer (the file).
 See docs/bvh.md.
 """
-from common.bvh.export import (BvhExport, BvhExportCancelled, BvhOptions, WrittenBvh, bvh_file_name,
-                               check_bvh_folder, export_bvh)
+from common.bvh.export import (BvhExport, BvhExportCancelled, BvhOptions, NothingToExport, WrittenBvh,
+                               bvh_file_name, check_bvh_folder, export_bvh)
 
-__all__ = ["BvhExport", "BvhExportCancelled", "BvhOptions", "WrittenBvh", "bvh_file_name",
-           "check_bvh_folder", "export_bvh"]
+__all__ = ["BvhExport", "BvhExportCancelled", "BvhOptions", "NothingToExport", "WrittenBvh",
+           "bvh_file_name", "check_bvh_folder", "export_bvh"]
