@@ -5,11 +5,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.spatial.transform import Rotation
 
 from common.atomic import ExportPathError
 from common.bvh import BvhOptions, export_bvh
 from common.bvh.reader import h36m_joints, world_positions
-from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
+from common.bvh.skeleton import BVH_JOINTS, CAMERA_TO_BVH, bone_lengths
+from common.bvh.solver import local_rotations
 from common.skeleton import H36M17
 from common.store import ResultsStore
 from common.types import FrameResult, Poses3D
@@ -260,6 +262,20 @@ def test_no_angle_jumps_over_90_degrees_while_joints_barely_move(shared_data, tm
     jumps = np.abs(np.diff(angles, axis=0)).max(axis=1)
     assert (moved < 50.0).sum() > 400
     assert jumps[moved < 50.0].max() <= 90.0
+
+
+def test_knees_and_elbows_bend_about_their_hinge_the_anatomical_way(shared_data):
+    truth = h36m_sequence(shared_data, "S1/Sitting 1", 400, step=2)
+    local = local_rotations(truth @ CAMERA_TO_BVH.T)
+    names = [joint.name for joint in BVH_JOINTS]
+    for name, hinge in (("RightLeg", (1, 0, 0)), ("LeftLeg", (1, 0, 0)),
+                        ("LeftForeArm", (0, -1, 0)), ("RightForeArm", (0, 1, 0))):
+        rotvec = Rotation.from_matrix(local[:, names.index(name)]).as_rotvec()
+        angle = np.linalg.norm(rotvec, axis=-1)
+        bent = angle > np.radians(30)
+        assert bent.sum() > 100, name
+        # the twist of the upper limb follows the limb plane, so the joint below is a pure hinge
+        assert (rotvec[bent] / angle[bent, None] @ np.array(hinge, float)).min() > 0.98, name
 
 
 def test_bone_offsets_are_a_symmetric_robust_median(tmp_path):

@@ -33,7 +33,7 @@ class BvhJoint:
     ``site`` is the H36M-17 joint it sits on. ``bone`` is the H36M joint at the end of the bone
     this joint turns (None: a frame or leaf joint), pointing along ``rest`` in the rest pose.
     ``hinge`` is the rest axis of the knee/elbow below, for the upper limbs whose twist comes
-    from the limb plane. ``frame`` names the (left, right) joints and the (from, to) joints whose
+    from the limb plane (their one child turns the shin/forearm in that plane). ``frame`` names the (left, right) joints and the (from, to) joints whose
     lines give the body frame of the trunk joints.
     """
 
@@ -43,7 +43,6 @@ class BvhJoint:
     bone: int | None = None
     rest: tuple[float, float, float] = (0.0, 0.0, 0.0)
     hinge: tuple[float, float, float] | None = None
-    lower_limb: bool = False  # turns the shin/forearm in the plane of its upper limb's hinge
     frame: tuple[tuple[int, int], tuple[int, int]] | None = None
     end_site: tuple[float, float, float] | None = None  # leaf tip, as a fraction of the last bone
 
@@ -53,11 +52,11 @@ BVH_JOINTS: tuple[BvhJoint, ...] = (
     BvhJoint("Hips", -1, _J("pelvis"), frame=((_J("l_hip"), _J("r_hip")), (_J("pelvis"), _J("spine")))),
     BvhJoint("RHipJoint", 0, _J("pelvis"), _J("r_hip"), (-1, 0, 0)),
     BvhJoint("RightUpLeg", 1, _J("r_hip"), _J("r_knee"), (0, -1, 0), hinge=(1, 0, 0)),
-    BvhJoint("RightLeg", 2, _J("r_knee"), _J("r_ankle"), (0, -1, 0), lower_limb=True),
+    BvhJoint("RightLeg", 2, _J("r_knee"), _J("r_ankle"), (0, -1, 0)),
     BvhJoint("RightFoot", 3, _J("r_ankle"), end_site=(0, 0, 0.3)),
     BvhJoint("LHipJoint", 0, _J("pelvis"), _J("l_hip"), (1, 0, 0)),
     BvhJoint("LeftUpLeg", 5, _J("l_hip"), _J("l_knee"), (0, -1, 0), hinge=(1, 0, 0)),
-    BvhJoint("LeftLeg", 6, _J("l_knee"), _J("l_ankle"), (0, -1, 0), lower_limb=True),
+    BvhJoint("LeftLeg", 6, _J("l_knee"), _J("l_ankle"), (0, -1, 0)),
     BvhJoint("LeftFoot", 7, _J("l_ankle"), end_site=(0, 0, 0.3)),
     BvhJoint("LowerBack", 0, _J("pelvis"), _J("spine"), (0, 1, 0)),
     BvhJoint("Spine", 9, _J("spine"), _J("thorax"), (0, 1, 0)),
@@ -68,11 +67,11 @@ BVH_JOINTS: tuple[BvhJoint, ...] = (
     BvhJoint("Head", 13, _J("head"), end_site=(0, 0.5, 0)),
     BvhJoint("LeftShoulder", 11, _J("thorax"), _J("l_shoulder"), (1, 0, 0)),
     BvhJoint("LeftArm", 15, _J("l_shoulder"), _J("l_elbow"), (1, 0, 0), hinge=(0, -1, 0)),
-    BvhJoint("LeftForeArm", 16, _J("l_elbow"), _J("l_wrist"), (1, 0, 0), lower_limb=True),
+    BvhJoint("LeftForeArm", 16, _J("l_elbow"), _J("l_wrist"), (1, 0, 0)),
     BvhJoint("LeftHand", 17, _J("l_wrist"), end_site=(0.3, 0, 0)),
     BvhJoint("RightShoulder", 11, _J("thorax"), _J("r_shoulder"), (-1, 0, 0)),
     BvhJoint("RightArm", 19, _J("r_shoulder"), _J("r_elbow"), (-1, 0, 0), hinge=(0, 1, 0)),
-    BvhJoint("RightForeArm", 20, _J("r_elbow"), _J("r_wrist"), (-1, 0, 0), lower_limb=True),
+    BvhJoint("RightForeArm", 20, _J("r_elbow"), _J("r_wrist"), (-1, 0, 0)),
     BvhJoint("RightHand", 21, _J("r_wrist"), end_site=(-0.3, 0, 0)),
 )
 

@@ -64,16 +64,17 @@ def _swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.eye(3) + s * skew + (1 - c) * skew @ skew
 
 
-def _limb_hinges(upper: np.ndarray, lower: np.ndarray, default: np.ndarray) -> np.ndarray:
+def _limb_hinges(upper: np.ndarray, lower: np.ndarray, first_reference: np.ndarray) -> np.ndarray:
     """Hinge axes (T, L, 3) of L limbs from their unit upper/lower bone directions (T, L, 3).
 
     The plane's normal where the limb is clearly bent; otherwise kept on the side of the
-    previous hinge (``default`` for the first frame) and blended towards it when straight.
+    previous hinge (``first_reference`` (L, 3) before the first frame) and blended towards it
+    when straight.
     """
     normal = np.cross(upper, lower)
     bent = np.linalg.norm(normal, axis=-1) > CLEARLY_BENT
     hinges = np.empty_like(normal)
-    previous = default[0]
+    previous = first_reference
     for t in range(len(normal)):
         reference = _perpendicular(previous, upper[t])
         side = np.where(bent[t] | (np.sum(normal[t] * reference, -1) >= 0), 1.0, -1.0)[:, None]
@@ -116,9 +117,9 @@ def global_rotations(points: np.ndarray) -> np.ndarray:
             rotations[:, index] = _swung(parent, _direction(points, joint), joint)
     upper_dir = np.stack([_direction(points, BVH_JOINTS[i]) for i in uppers], 1)
     lower_dir = np.stack([_direction(points, BVH_JOINTS[i]) for i in lowers], 1)
-    default = np.stack([_swung(rotations[:, BVH_JOINTS[i].parent], upper_dir[:, n], BVH_JOINTS[i])
-                        @ np.array(BVH_JOINTS[i].hinge, float) for n, i in enumerate(uppers)], 1)
-    hinges = _limb_hinges(upper_dir, lower_dir, default)
+    rest_swing = np.stack([_swung(rotations[:1, BVH_JOINTS[i].parent], upper_dir[:1, n], BVH_JOINTS[i])[0]
+                           @ np.array(BVH_JOINTS[i].hinge, float) for n, i in enumerate(uppers)])
+    hinges = _limb_hinges(upper_dir, lower_dir, rest_swing)
     for n, (upper, lower, end) in enumerate(zip(uppers, lowers, ends)):
         rest_hinge = BVH_JOINTS[upper].hinge
         rotations[:, upper] = _aligning(upper_dir[:, n], BVH_JOINTS[upper].rest, hinges[:, n], rest_hinge)
