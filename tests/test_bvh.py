@@ -16,6 +16,7 @@ from common.skeleton import H36M17
 from common.store import ResultsStore
 from common.types import FrameResult, Poses3D
 from tests.conftest import require
+from tools.bvh_report import cmu_as_h36m
 
 PARENTS = np.array(H36M17.parents)
 
@@ -188,31 +189,8 @@ def test_error_stays_within_the_bone_length_change_when_lengths_vary(shared_data
     assert error.mean() > 1.0  # the bound is not met trivially: the skeleton really is fixed
 
 
-CMU_TO_H36M = {"Hips": "pelvis", "RightUpLeg": "r_hip", "RightLeg": "r_knee", "RightFoot": "r_ankle",
-               "LeftUpLeg": "l_hip", "LeftLeg": "l_knee", "LeftFoot": "l_ankle", "Spine": "spine",
-               "Neck": "thorax", "Neck1": "neck_nose", "Head": "head", "LeftArm": "l_shoulder",
-               "LeftForeArm": "l_elbow", "LeftHand": "l_wrist", "RightArm": "r_shoulder",
-               "RightForeArm": "r_elbow", "RightHand": "r_wrist"}
-CMU_UNIT_MM = 25.4 / 0.45
-
-
-def cmu_as_h36m(shared_data: Path, tmp_path: Path, frames: int) -> np.ndarray:
-    """The first ``frames`` of CMU 01_01 as H36M-17 joints in a camera frame (mm), FK by bvhio."""
-    source = require(shared_data / "cmu_bvh" / "01_01.bvh").read_text().splitlines()
-    motion = source.index("MOTION")
-    trimmed = tmp_path / "01_01_start.bvh"  # bvhio reads the whole clip slowly; a prefix is enough
-    trimmed.write_text("\n".join(source[:motion] + ["MOTION", f"Frames: {frames}", source[motion + 2]]
-                                 + source[motion + 3:motion + 3 + frames]) + "\n")
-    names, positions = fk_with_bvhio(trimmed)
-    picked = np.stack([positions[:, names.index(cmu)] for cmu in CMU_TO_H36M], 1)
-    order = [H36M17.index(h36m) for h36m in CMU_TO_H36M.values()]
-    joints = np.zeros_like(picked)
-    joints[:, order] = picked
-    return joints * CMU_UNIT_MM @ CAMERA_TO_BVH.T
-
-
 def test_cmu_mocap_exported_again_matches_its_source_positions(shared_data, tmp_path):
-    source = cmu_as_h36m(shared_data, tmp_path, 240)
+    source = cmu_as_h36m(require(shared_data / "cmu_bvh" / "01_01.bvh"), 240)
     path, _ = _export_one(tmp_path, source, fps=120.0)
     names, positions = fk_with_bvhio(path)
     error = np.linalg.norm(h36m_joints(names, positions) - source, axis=-1)

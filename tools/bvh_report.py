@@ -97,18 +97,27 @@ def h36m_report(sequences: list[str], frames: int) -> None:
         round_trip(store_of_track(joints, 50.0), "50 fps")
 
 
-def cmu_report(frames: int) -> None:
-    source = (shared_data_dir() / "cmu_bvh" / "01_01.bvh").read_text().splitlines()
+def cmu_as_h36m(path: Path, frames: int) -> np.ndarray:
+    """The first ``frames`` of a CMU (MotionBuilder naming) BVH as H36M-17 joints, camera frame, mm.
+
+    Positions by bvhio's forward kinematics. bvhio reads a whole clip slowly, so a prefix is
+    copied to a temporary file first.
+    """
+    source = Path(path).read_text().splitlines()
     motion = source.index("MOTION")
     with tempfile.TemporaryDirectory() as folder:
-        trimmed = Path(folder) / "01_01.bvh"
+        trimmed = Path(folder) / Path(path).name
         trimmed.write_text("\n".join(source[:motion] + ["MOTION", f"Frames: {frames}", source[motion + 2]]
                                      + source[motion + 3:motion + 3 + frames]) + "\n")
         read = world_positions(trimmed)
     picked = np.stack([read.positions[:, read.names.index(name)] for name in CMU_TO_H36M], 1)
     joints = np.zeros_like(picked)
     joints[:, [H36M17.index(h) for h in CMU_TO_H36M.values()]] = picked
-    joints = joints * CMU_UNIT_MM @ CAMERA_TO_BVH.T
+    return joints * CMU_UNIT_MM @ CAMERA_TO_BVH.T
+
+
+def cmu_report(frames: int) -> None:
+    joints = cmu_as_h36m(shared_data_dir() / "cmu_bvh" / "01_01.bvh", frames)
     print(f"\nCMU 01_01 (first {frames} frames), positions by bvhio FK, mapped to H36M-17")
     round_trip(store_of_track(joints, 120.0), "120 fps")
 
