@@ -33,8 +33,9 @@ class BvhJoint:
     ``site`` is the H36M-17 joint it sits on. ``bone`` is the H36M joint at the end of the bone
     this joint turns (None: a frame or leaf joint), pointing along ``rest`` in the rest pose.
     ``hinge`` is the rest axis of the knee/elbow below, for the upper limbs whose twist comes
-    from the limb plane (their one child turns the shin/forearm in that plane). ``frame`` names the (left, right) joints and the (from, to) joints whose
-    lines give the body frame of the trunk joints.
+    from the limb plane (their one child turns the shin/forearm in that plane). ``frame`` names
+    the (left, right) joints and the (from, to) joints whose lines give the body frame of the
+    trunk joints.
     """
 
     name: str
