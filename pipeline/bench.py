@@ -42,16 +42,21 @@ def marginal_ms_per_person(per_frame: list[tuple[int, int, float]]) -> float:
 
 def run(args: argparse.Namespace) -> float:
     options: PipelineOptions = options_from_args(args)
+    loading = time.perf_counter()
     pipeline = build_pipeline(options)
+    load_s = time.perf_counter() - loading
+    first_frame_ms = float("nan")  # first call: lazy runtime sessions, first-call kernels
     people = 0
     with open_source(args.input) as source:
         store = ResultsStore(source.fps, source_name=source.name)
         frames = iter(source)
-        for _ in range(args.warmup):  # model warm-up (allocations, first-call kernels)
+        for count in range(args.warmup):  # model warm-up (allocations, first-call kernels)
             frame = next(frames, None)
             if frame is None:
                 break
             pipeline.process(frame)
+            if count == 0:
+                first_frame_ms = pipeline.timers.samples["total"][0]
         pipeline.timers.samples.clear()
         pipeline.reset()
         bar = tqdm(total=args.frames, unit="frame", desc="bench", dynamic_ncols=True, mininterval=1.0)
@@ -79,6 +84,7 @@ def run(args: argparse.Namespace) -> float:
           f"distinct_track_ids={len(store.track_ids())}")
     for stage, ms in pipeline.timers.median_ms().items():
         print(f"  {stage:<10} median {ms:7.2f} ms")
+    print(f"start-up (not in fps): models loaded in {load_s:.2f} s, first frame {first_frame_ms:.0f} ms")
     print(f"marginal cost per extra person: {marginal_ms_per_person(per_frame):.2f} ms")
     print("peak RSS at " + ", ".join(f"{k}: {v:.0f} MB" for k, v in rss_at.items()))
     print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f}")
