@@ -45,12 +45,14 @@ def lift_windows(model: nn.Module, stats: TargetStats, joints2d: np.ndarray | to
 
 def lift_track(model: nn.Module, stats: TargetStats, times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray,
                style: str, output_times: np.ndarray | None = None, flip_test: bool = False,
-               rate: float = MODEL_HZ, chunk: int = 4096, device: torch.device | str = "cpu") -> np.ndarray:
+               rate: float = MODEL_HZ, history: int | None = None, chunk: int = 4096,
+               device: torch.device | str = "cpu") -> np.ndarray:
     """One track observed at ``times`` (s) → root-relative mm ``(M, 17, 3)`` at ``output_times``
-    (default: every observation), each from a window resampled to the model's ``rate``."""
+    (default: every observation), each from a window resampled to the model's ``rate`` (``history``:
+    see refiner.temporal_windows.track_windows)."""
     output_times = np.asarray(times if output_times is None else output_times, np.float64)
     out = [lift_windows(model, stats, *track_windows(times, joints2d, visible, output_times[i:i + chunk],
-                                                     model.receptive_field, model.causal, rate),
+                                                     model.receptive_field, model.causal, rate, history),
                         style, flip_test, device=device)
            for i in range(0, len(output_times), chunk)]
     return np.concatenate(out) if out else np.zeros((0, 17, 3), np.float32)

@@ -59,9 +59,16 @@ def resample(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, query
 
 
 def track_windows(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, output_times: np.ndarray,
-                  receptive_field: int, causal: bool, rate: float = MODEL_HZ) -> tuple[np.ndarray, np.ndarray]:
-    """Windows ``(M, T, 17, 2)`` + visibility ``(M, T, 17)`` for the ``M`` output instants of one track."""
-    query = np.asarray(output_times, np.float64)[:, None] + window_offsets(receptive_field, causal) / rate
+                  receptive_field: int, causal: bool, rate: float = MODEL_HZ, history: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Windows ``(M, T, 17, 2)`` + visibility ``(M, T, 17)`` for the ``M`` output instants of one track.
+
+    ``history`` (model frames, ≥ 1) limits how far back a window may look, as for a track that began
+    ``history - 1`` model frames ago (earlier instants repeat the first one)."""
+    output_times = np.asarray(output_times, np.float64)[:, None]
+    query = output_times + window_offsets(receptive_field, causal) / rate
+    if history is not None:
+        query = np.maximum(query, output_times - (max(history, 1) - 1) / rate)
     return resample(times, joints2d, visible, query)
 
 

@@ -80,3 +80,20 @@ def store_half(source: str | Path, destination: str | Path) -> None:
     model, stats, meta = load_weights(source)
     save_weights(destination, model, meta["architecture"], meta["model_config"], stats, meta["extra"], half=True)
 
+
+
+TEMPORAL_VARIANTS = ("causal", "twosided")
+
+
+def load_temporal(path: str | Path, variant: str) -> tuple[nn.Module, TargetStats, dict]:
+    """A temporal lifter of the requested ``variant``: 'causal' (past frames only) or 'twosided'.
+
+    The two variants share an architecture but answer for different frames of a window, so weights of
+    one used as the other would give plausible-looking but wrong (lagging or leading) poses."""
+    if variant not in TEMPORAL_VARIANTS:
+        raise ValueError(f"unknown temporal variant {variant!r}; use one of {TEMPORAL_VARIANTS}")
+    model, stats, meta = load_weights(path, "temporal")
+    found = "causal" if model.causal else "twosided"
+    if found != variant:
+        raise WeightsError(f"{path} holds the {found} temporal lifter, but the {variant} one is needed here")
+    return model, stats, meta
