@@ -16,3 +16,14 @@ def shared_data_dir() -> Path:
     """
     env = os.environ.get("POSESCOPE_DATA")
     return Path(env) if env else REPO_ROOT.parent / "shared" / "data"
+
+
+def cache_dir() -> Path:
+    """Files PoseScope builds and may rebuild (npm tarballs, ONNX exports): never in the repository.
+
+    ``$POSESCOPE_CACHE`` if set, else ``$XDG_CACHE_HOME/posescope``, else ``~/.cache/posescope``.
+    """
+    env = os.environ.get("POSESCOPE_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "posescope"

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nets.layers import TfConv2d, depthwise, pointwise
+from nets.onnx_export import BATCH
 from nets.tfjs_archive import GraphWeights
 
 POINTS = 39
@@ -92,6 +93,8 @@ class ResidualUnit(nn.Module):
 class BlazePoseLandmarks(nn.Module):
     """The landmark network; ``forward(x, heatmap=False, segmentation=False)`` -> dict of outputs."""
 
+    input_spec = (BATCH, 3, INPUT_SIZE, INPUT_SIZE)  # what the runtime export accepts (landmarks, world, flag)
+
     def __init__(self, name: str = "blazepose-full"):
         super().__init__()
         if name != "blazepose-full":
@@ -153,13 +156,19 @@ class BlazePoseLandmarks(nn.Module):
                 out["segmentation"] = torch.sigmoid(self.seg_out(s))
         return out
 
-    def tfjs_outputs(self, images_nhwc: torch.Tensor) -> dict[str, torch.Tensor]:
-        """The original graph's outputs for (N, 256, 256, 3) RGB 0..1 input."""
-        out = self(images_nhwc.permute(0, 3, 1, 2).float(), heatmap=True, segmentation=True)
+    def tfjs_outputs(self, images_nhwc: torch.Tensor, network: nn.Module | None = None) -> dict[str, torch.Tensor]:
+        """The original graph's outputs for (N, 256, 256, 3) RGB 0..1 input.
+
+        ``network``: what runs this module (``nets.open_network``); it computes landmarks, world and
+        pose flag only, so heatmap and segmentation come only from this module in torch (the default)."""
+        x = images_nhwc.permute(0, 3, 1, 2).float()
+        out = network(x) if network is not None else self(x, heatmap=True, segmentation=True)
         n = images_nhwc.shape[0]
-        return {"Identity": out["heatmap"].permute(0, 2, 3, 1), "Identity_1": out["segmentation"].permute(0, 2, 3, 1),
-                "Identity_2": out["landmarks"].reshape(n, -1), "Identity_3": out["pose_flag"][:, None],
+        ours = {"Identity_2": out["landmarks"].reshape(n, -1), "Identity_3": out["pose_flag"][:, None],
                 "Identity_4": out["world"].reshape(n, -1)}
+        if network is None:
+            ours.update(Identity=out["heatmap"].permute(0, 2, 3, 1), Identity_1=out["segmentation"].permute(0, 2, 3, 1))
+        return ours
 
     def load_tfjs(self, w: GraphWeights) -> None:
         self.stem.load_tf(w.take(f"{M}conv2d/Conv2D_weights"), w.take(f"{M}conv2d/Conv2D_bn_offset"))

@@ -14,6 +14,7 @@ from torch import nn
 
 from nets.centernet_heads import CenterNetHeads
 from nets.mobilenet_v2_fpn import MobileNetV2FPN
+from nets.onnx_export import BATCH
 from nets.tfjs_archive import GraphWeights
 
 VARIANTS = {"movenet-thunder": (256, 1.75), "movenet-lightning": (192, 1.0)}  # input size, width
@@ -28,6 +29,7 @@ class MoveNetSinglePose(nn.Module):
             raise ValueError(f"unknown MoveNet variant {name!r}; choose from {sorted(VARIANTS)}")
         self.model_name = name
         self.input_size, alpha = VARIANTS[name]
+        self.input_spec = (BATCH, 3, self.input_size, self.input_size)  # what the runtime export accepts
         grid = self.input_size // 4
         self.backbone = MobileNetV2FPN(alpha)
         self.heads = CenterNetHeads(("center", "kpt_heatmap", "kpt_regress", "kpt_offset"))
@@ -43,9 +45,11 @@ class MoveNetSinglePose(nn.Module):
         maps = self.heads(self.backbone(crops))
         return self.decode(maps)
 
-    def tfjs_outputs(self, images_nhwc: torch.Tensor) -> dict[str, torch.Tensor]:
-        """The original graph's outputs for (N, S, S, 3) 0..255 input: ``Identity`` (N, 1, 17, 3)."""
-        return {"Identity": self(images_nhwc.permute(0, 3, 1, 2).float())[:, None]}
+    def tfjs_outputs(self, images_nhwc: torch.Tensor, network: nn.Module | None = None) -> dict[str, torch.Tensor]:
+        """The original graph's outputs for (N, S, S, 3) 0..255 input: ``Identity`` (N, 1, 17, 3).
+
+        ``network``: what runs this module (``nets.open_network``); default: this module in torch."""
+        return {"Identity": (network or self)(images_nhwc.permute(0, 3, 1, 2).float())[:, None]}
 
     def decode(self, maps: dict[str, torch.Tensor]) -> torch.Tensor:
         maps = {k: v.float() for k, v in maps.items()}

@@ -12,6 +12,7 @@ from torch import nn
 from nets.centernet_decode import MultiPoseDecoding, decode_multipose
 from nets.centernet_heads import CenterNetHeads
 from nets.mobilenet_v2_fpn import MobileNetV2FPN
+from nets.onnx_export import BATCH, MULTIPLE_OF_32
 from nets.tfjs_archive import GraphWeights
 
 MODEL_NAME = "movenet-multipose"
@@ -22,6 +23,8 @@ TFJS_PEOPLE = 6  # the original graph keeps the 6 best people
 
 class MoveNetMultiPose(nn.Module):
     """RGB (N, 3, H, W) float 0..255, H and W multiples of 32 -> dict of stride-4 head maps."""
+
+    input_spec = (BATCH, 3, MULTIPLE_OF_32, MULTIPLE_OF_32)  # what the runtime export accepts
 
     def __init__(self):
         super().__init__()
@@ -43,10 +46,13 @@ class MoveNetMultiPose(nn.Module):
                                 peak_tolerance=float(self.peak_tolerance), max_people=max_people,
                                 min_center_score=min_center_score)
 
-    def tfjs_outputs(self, images_nhwc: torch.Tensor) -> dict[str, torch.Tensor]:
-        """The original graph's output for (N, H, W, 3) 0..255: ``Identity`` (N, 6, 56), top 6 people."""
+    def tfjs_outputs(self, images_nhwc: torch.Tensor, network: nn.Module | None = None) -> dict[str, torch.Tensor]:
+        """The original graph's output for (N, H, W, 3) 0..255: ``Identity`` (N, 6, 56), top 6 people.
+
+        ``network``: what runs this module (``nets.open_network``); default: this module in torch."""
         x = images_nhwc.permute(0, 3, 1, 2).float()
-        people = self.decode(self(x), tuple(x.shape[-2:]), max_people=TFJS_PEOPLE, min_center_score=0.0)
+        maps = (network or self)(x)
+        people = self.decode(maps, tuple(x.shape[-2:]), max_people=TFJS_PEOPLE, min_center_score=0.0)
         return {"Identity": torch.cat([p.tfjs_layout(TFJS_PEOPLE) for p in people])}
 
     def load_tfjs(self, w: GraphWeights) -> None:

