@@ -9,9 +9,10 @@ bone taken from the body itself:
 * the upper legs and arms take the plane of the limb (thigh and shin, upper arm and forearm),
   so knees and elbows bend about one axis; the shin and forearm stay in that plane.
 
-A nearly straight limb has no plane. Its hinge then leans on the previous frame's (the rest
-pose's minimal swing for the first frame), and a clearly bent limb (over 30°) always bends its
-anatomical way, so the twist neither flips nor jitters.
+A nearly straight limb has no plane. Its hinge then leans on the limb's neutral hinge: where the
+rest pose's hinge goes when the limb only swings from its parent's frame (no twist), which for
+hanging arms, legs and most poses between is the anatomical axis. So the twist does not jitter
+where the limb is straight, and needs no memory of earlier frames.
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ import numpy as np
 
 from common.bvh.skeleton import BVH_JOINTS, BvhJoint
 
-CLEARLY_BENT = np.sin(np.radians(30.0))  # above this bend the limb plane decides the hinge alone
-STRAIGHT_BLEND = np.sin(np.radians(10.0))  # weight of the previous hinge, against the plane's
+STRAIGHT_BLEND = np.sin(np.radians(10.0))  # weight of the neutral hinge, against the plane's normal
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -64,23 +64,16 @@ def _swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.eye(3) + s * skew + (1 - c) * skew @ skew
 
 
-def _limb_hinges(upper: np.ndarray, lower: np.ndarray, first_reference: np.ndarray) -> np.ndarray:
-    """Hinge axes (T, L, 3) of L limbs from their unit upper/lower bone directions (T, L, 3).
+def _limb_hinges(upper: np.ndarray, lower: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+    """Hinge axes of limbs from their unit upper/lower bone directions and neutral hinges (..., 3).
 
-    The plane's normal where the limb is clearly bent; otherwise kept on the side of the
-    previous hinge (``first_reference`` (L, 3) before the first frame) and blended towards it
-    when straight.
+    The plane's normal (the limb bends its anatomical way), blended towards the neutral hinge
+    as the limb straightens and the plane fades out. Reading noisy frames as over-straightened
+    instead (keeping the twist) was tried, choosing per track by Viterbi: on H36M and on our own
+    lifted output it gave more twist flips, not fewer.
     """
     normal = np.cross(upper, lower)
-    bent = np.linalg.norm(normal, axis=-1) > CLEARLY_BENT
-    hinges = np.empty_like(normal)
-    previous = first_reference
-    for t in range(len(normal)):
-        reference = _perpendicular(previous, upper[t])
-        side = np.where(bent[t] | (np.sum(normal[t] * reference, -1) >= 0), 1.0, -1.0)[:, None]
-        hinges[t] = _unit(side * normal[t] + STRAIGHT_BLEND * reference)
-        previous = hinges[t]
-    return hinges
+    return _unit(normal + STRAIGHT_BLEND * _perpendicular(neutral, upper))
 
 
 def _direction(points: np.ndarray, joint: BvhJoint) -> np.ndarray:
@@ -117,9 +110,9 @@ def global_rotations(points: np.ndarray) -> np.ndarray:
             rotations[:, index] = _swung(parent, _direction(points, joint), joint)
     upper_dir = np.stack([_direction(points, BVH_JOINTS[i]) for i in uppers], 1)
     lower_dir = np.stack([_direction(points, BVH_JOINTS[i]) for i in lowers], 1)
-    rest_swing = np.stack([_swung(rotations[:1, BVH_JOINTS[i].parent], upper_dir[:1, n], BVH_JOINTS[i])[0]
-                           @ np.array(BVH_JOINTS[i].hinge, float) for n, i in enumerate(uppers)])
-    hinges = _limb_hinges(upper_dir, lower_dir, rest_swing)
+    neutral = np.stack([_swung(rotations[:, BVH_JOINTS[i].parent], upper_dir[:, n], BVH_JOINTS[i])
+                        @ np.array(BVH_JOINTS[i].hinge, float) for n, i in enumerate(uppers)], 1)
+    hinges = _limb_hinges(upper_dir, lower_dir, neutral)
     for n, (upper, lower, end) in enumerate(zip(uppers, lowers, ends)):
         rest_hinge = BVH_JOINTS[upper].hinge
         rotations[:, upper] = _aligning(upper_dir[:, n], BVH_JOINTS[upper].rest, hinges[:, n], rest_hinge)
