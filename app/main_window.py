@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,8 @@ from common.types import FrameResult
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv);;All files (*)"
 RESULTS_FILTER = "PoseScope results (*.npz)"
 INSPECTOR_REFRESH_MS = 700  # while processing, the selected person's plots refresh this often
+LIVE_MAX_FPS = 30  # while processing, the newest result is drawn at most at a display's rate...
+LIVE_DRAW_SHARE = 0.25  # ...and drawing takes at most this share of the time: the worker needs the GIL and the cores
 JUMP_FRAMES = 10
 
 
@@ -64,6 +67,11 @@ class MainWindow(QMainWindow):
         self._inspector_timer.setSingleShot(True)
         self._inspector_timer.setInterval(INSPECTOR_REFRESH_MS)
         self._inspector_timer.timeout.connect(self._refresh_inspector)
+        self._live_timer = QTimer(self)  # draws the newest processed frame, see _follow_processing
+        self._live_timer.setSingleShot(True)
+        self._live_timer.timeout.connect(self._show_newest)
+        self._live_index = self._live_shown = -1  # newest result / last one drawn while following
+        self._live_draw_s = 0.0  # what drawing it cost
         self.resize(1600, 1000)
         self._update_actions()
 
@@ -274,6 +282,8 @@ class MainWindow(QMainWindow):
             self.opened.close()
         self.opened, self.store = opened, store
         self.selected_id, self.current_frame = None, 0
+        self._live_timer.stop()
+        self._live_index = self._live_shown = -1
         self.tracks.clear_tracks()
         self.inspector.set_track(None)
         self.scene.clear_scene()
@@ -323,18 +333,38 @@ class MainWindow(QMainWindow):
         worker.frame_consumed()
         if worker is not self.worker:
             return  # a stopped run's last results, still queued
-        follow = not self.timeline.playing and self.timeline.frame >= self.timeline.last_frame
         self.store.add(result)
         self.opened.remember(frame)
         self.scene.observe(result)
         self.tracks.count_frames(result.track_ids)
         self.timeline.set_frame_count(result.index + 1)
-        if follow:
-            self._go_to(result.index)
+        self._follow_processing(result.index)
         self.progress.setValue(len(self.store))
         if self.selected_id is not None and self.selected_id in result.track_ids \
                 and not self._inspector_timer.isActive():
             self._inspector_timer.start()
+
+    def _follow_processing(self, index: int) -> None:
+        """Show the newest result unless the user looks elsewhere, without starving the worker.
+
+        Every result is stored at once; only drawing is paced: at most ``LIVE_MAX_FPS`` times a
+        second and with pauses that keep drawing to ``LIVE_DRAW_SHARE`` of the time, so frames
+        that arrive in between are skipped on screen (never in the store).
+        """
+        self._live_index = index
+        if not self._live_timer.isActive():
+            pause_s = self._live_draw_s * (1.0 / LIVE_DRAW_SHARE - 1.0)
+            self._live_timer.start(int(1000 * max(1.0 / LIVE_MAX_FPS, pause_s)))
+
+    def _show_newest(self) -> None:
+        if self._live_index < 0 or self.timeline.playing or self.timeline.frame < self._live_shown:
+            return  # the user took over the timeline
+        start = time.perf_counter()
+        self._live_shown = self._live_index
+        self._go_to(self._live_index)
+        self.video.repaint()  # paint now, so that the pacing knows what drawing costs
+        self.scene.repaint()
+        self._live_draw_s = time.perf_counter() - start
 
     def _on_processing_failed(self, worker: ProcessingWorker, exc: BaseException) -> None:
         if worker is not self.worker:
@@ -350,6 +380,9 @@ class MainWindow(QMainWindow):
             return
         self.worker = None
         self.timeline.live = False
+        if self._live_timer.isActive():  # the last results are drawn now, not after a pause
+            self._live_timer.stop()
+            self._show_newest()
         self._show_progress(False)
         timings = ", ".join(f"{k} {v:.0f} ms" for k, v in worker.median_ms.items())
         state = "cancelled after" if worker.was_cancelled else "processed"
