@@ -1,6 +1,8 @@
 """`python main.py bench INPUT`: per-stage latency, end-to-end fps, people per frame, peak memory.
 
-The last line is machine-readable: ``fps=<float> people_per_frame=<float> peak_rss_mb=<float>``.
+The last line is machine-readable: ``fps=<float> people_per_frame=<float> peak_rss_mb=<float>
+distinct_ids=<int> frames_with_person=<share>`` (ids given over the run; share of frames where at
+least one person is reported).
 Decoding runs in its prefetch thread as in real use, so fps is what a user gets.
 """
 from __future__ import annotations
@@ -87,5 +89,7 @@ def run(args: argparse.Namespace) -> float:
     print(f"start-up (not in fps): models loaded in {load_s:.2f} s, first frame {first_frame_ms:.0f} ms")
     print(f"marginal cost per extra person: {marginal_ms_per_person(per_frame):.2f} ms")
     print("peak RSS at " + ", ".join(f"{k}: {v:.0f} MB" for k, v in rss_at.items()))
-    print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f}")
+    with_person = sum(n > 0 for n, _, _ in per_frame) / max(done, 1)
+    print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f} "
+          f"distinct_ids={len(store.track_ids())} frames_with_person={with_person:.3f}")
     return fps

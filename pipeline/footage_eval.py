@@ -81,6 +81,7 @@ class ClipRun:
     frames: int
     seconds: float
     pictures: list[Path]
+    detector_calls: int  # keyframes: the cost that does not depend on the machine's load
 
     @property
     def fps(self) -> float:
@@ -93,7 +94,8 @@ class ClipRun:
     def summary(self, name: str) -> str:
         people = float(np.mean([len(r) for r in self.store])) if self.frames else 0.0
         return (f"{name}: frames={self.frames} fps={self.fps:.2f} distinct_ids={len(self.store.track_ids())} "
-                f"frames_with_person={self.share_with_person:.1%} people_per_frame={people:.2f}")
+                f"frames_with_person={self.share_with_person:.1%} people_per_frame={people:.2f} "
+                f"keyframes={self.detector_calls / max(self.frames, 1):.1%}")
 
 
 def run_clip(pipeline, video: str | Path, max_frames: int | None = None, pictures: Path | None = None,
@@ -110,6 +112,7 @@ def run_clip(pipeline, video: str | Path, max_frames: int | None = None, picture
 
     if pictures is not None:
         pictures.mkdir(parents=True, exist_ok=True)
+    pipeline.timers.samples.clear()
     with open_source(str(video)) as source:
         store = ResultsStore(source.fps, source_name=source.name)
         bar = tqdm(total=max_frames or source.frame_count or None, unit="frame", mininterval=2.0,
@@ -118,7 +121,7 @@ def run_clip(pipeline, video: str | Path, max_frames: int | None = None, picture
         done = pipeline.run(source, store, on_result=draw, max_frames=max_frames)
         seconds = time.perf_counter() - start
         bar.close()
-    return ClipRun(store, done, seconds, written)
+    return ClipRun(store, done, seconds, written, len(pipeline.timers.samples.get("detect", [])))
 
 
 # ---------------------------------------------------------------- detector variants, no tracking
@@ -202,7 +205,19 @@ def fixture_people(data: Path) -> list[tuple[np.ndarray, list[np.ndarray]]]:
     return out
 
 
-def compare_detectors(variants: list[str], data: Path) -> None:
+def sweep_strip(frames: list[np.ndarray], found: list[Detections], height: int = 216) -> np.ndarray:
+    """The sweep frames side by side (scaled to one height) with the boxes found, RGB."""
+    tiles = []
+    for image, detections in zip(frames, found):
+        result = FrameResult(0, 0.0, np.arange(1, len(detections) + 1), detections.boxes, detections.scores,
+                             frame_size=(image.shape[1], image.shape[0]))
+        drawn = draw_results(image, result)
+        tiles.append(cv2.resize(drawn, (round(image.shape[1] * height / image.shape[0]), height),
+                                interpolation=cv2.INTER_AREA))
+    return np.concatenate(tiles, axis=1)
+
+
+def compare_detectors(variants: list[str], data: Path, pictures: Path | None = None) -> None:
     """The table of docs/footage.md: cost and accuracy of each detector variant."""
     video, labels = load_labels()
     frames = read_frames(video, set(labels))
@@ -225,12 +240,20 @@ def compare_detectors(variants: list[str], data: Path) -> None:
             found = detector.detect(image)
             fixture_hits[folder][0] += sum(found_once(found, box)[0] for box in boxes)
             fixture_hits[folder][1] += len(boxes)
-        sweep_out = []
+        sweep_out, sweep_found = [], []
         for name, height, image, box in sweep:
             if hasattr(detector, "reset"):
                 detector.reset()
-            hit, count = found_once(detector.detect(image), box)
+            sweep_found.append(detector.detect(image))
+            hit, count = found_once(sweep_found[-1], box)
             sweep_out.append(f"{height}:{'ok' if hit and count == 1 else ('x' if not hit else count)}")
+        if pictures is not None:
+            pictures.mkdir(parents=True, exist_ok=True)
+            for source in dict.fromkeys(name for name, *_ in sweep):
+                rows = [i for i, row in enumerate(sweep) if row[0] == source]
+                strip = sweep_strip([sweep[i][2] for i in rows], [sweep_found[i] for i in rows])
+                path = pictures / f"scale_sweep_{Path(source).stem}_{variant}.png"
+                cv2.imwrite(str(path), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
         print(f"[{variant}] median {np.median(times) * 1000:.0f} ms/frame on the intel labelled frames; "
               f"{score_counts(counts, labels).line()}")
         print(f"[{variant}] fixtures found at IoU>=0.5: COCO {fixture_hits['coco'][0]}/{fixture_hits['coco'][1]}, "
@@ -251,10 +274,11 @@ def main(argv: list[str] | None = None) -> None:
         add_pipeline_arguments(p)
     detectors = sub.add_parser("detectors", help="detector variants without tracking")
     detectors.add_argument("--variants", nargs="+", default=["native", "256", "multiscale"])
+    detectors.add_argument("--pictures", type=Path, help="write the scale-sweep strips here as PNGs")
     args = parser.parse_args(argv)
     data = shared_data_dir()
     if args.command == "detectors":
-        compare_detectors(args.variants, data)
+        compare_detectors(args.variants, data, args.pictures)
         return
     pipeline = build_pipeline(options_from_args(args))
     if args.command == "intel":
@@ -262,7 +286,10 @@ def main(argv: list[str] | None = None) -> None:
         run = run_clip(pipeline, video, args.frames, args.pictures, tuple(args.picture_frames))
         reported = {r.index: len(r) for r in run.store}
         print(run.summary(video.name))
-        print(score_counts({f: n for f, n in reported.items() if f in labels}, labels).line())
+        print(score_counts(reported, {f: n for f, n in labels.items() if f < run.frames}).line())
+        print("id spans (first-last frame): " + ", ".join(
+            f"{i}:{int(t.frames[0])}-{int(t.frames[-1])}" for i in run.store.track_ids() for t in [run.store.track(i)]))
+        print("stage medians: " + ", ".join(f"{k} {v:.0f} ms" for k, v in pipeline.timers.median_ms().items()))
         return
     for video in args.videos:
         pipeline.reset()
