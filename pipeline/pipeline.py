@@ -36,7 +36,7 @@ class PoseEstimator(Protocol):
 
 
 class Lifter(Protocol):
-    def lift(self, poses2d: Poses2D) -> Poses3D: ...
+    def lift(self, poses2d: Poses2D, track_ids: np.ndarray, timestamp: float) -> Poses3D: ...  # ids, time: temporal lifter
 
 
 class Placer(Protocol):
@@ -99,7 +99,7 @@ class Pipeline:
             if self.lifter is None or result.poses2d is None or len(tracks) == 0:
                 return result
             with self.timers.time("lift"):
-                poses3d = self.lifter.lift(result.poses2d)
+                poses3d = self.lifter.lift(result.poses2d, tracks.ids, frame.timestamp)
             if self.placer is not None:
                 with self.timers.time("place"):
                     poses3d = self.placer.place(poses3d, result.poses2d, frame.size)

@@ -51,8 +51,11 @@ class Lifter:
         return cls(model, stats, meta["architecture"], pick_device(str(device) if device else None), score_threshold,
                    flip_test)
 
-    def lift(self, poses2d: Poses2D) -> Poses3D:
-        """Pixels of N people in ``poses2d.layout`` → ``(N, 17, 3)`` root-relative mm (NaN when unliftable)."""
+    def lift(self, poses2d: Poses2D, track_ids: np.ndarray | None = None, timestamp: float | None = None) -> Poses3D:
+        """Pixels of N people in ``poses2d.layout`` → ``(N, 17, 3)`` root-relative mm (NaN when unliftable).
+
+        ``track_ids`` and ``timestamp`` are accepted for the pipeline's sake and unused: each frame is
+        lifted alone (refiner.temporal_lifter uses them)."""
         if len(poses2d) == 0:
             return Poses3D(np.zeros((0, 17, 3), np.float32))
         joints, scores = to_h36m17(poses2d.keypoints, poses2d.scores, poses2d.layout)

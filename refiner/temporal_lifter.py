@@ -16,7 +16,6 @@ resampling their histories to the model's 25 Hz (refiner.temporal_windows) and l
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,19 +40,26 @@ DEFAULT_MIN_HISTORY = 2
 
 @dataclass
 class _History:
-    """One track's recent observations (H36M-17 pixels, visibility) and their times."""
+    """One track's recent observations: times ``(n,)``, H36M-17 pixels ``(n, 17, 2)``, visibility ``(n, 17)``."""
 
-    times: deque = field(default_factory=deque)
-    joints: deque = field(default_factory=deque)
-    visible: deque = field(default_factory=deque)
+    times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    joints: np.ndarray = field(default_factory=lambda: np.zeros((0, 17, 2), np.float32))
+    visible: np.ndarray = field(default_factory=lambda: np.zeros((0, 17), bool))
 
     def add(self, t: float, joints: np.ndarray, visible: np.ndarray, span_s: float) -> None:
-        self.times.append(t), self.joints.append(joints), self.visible.append(visible)
-        while len(self.times) > 2 and self.times[1] <= t - span_s:  # keep one observation before the window
-            self.times.popleft(), self.joints.popleft(), self.visible.popleft()
+        """Append one observation; keep the window's span and one observation before it."""
+        first = max(int(np.searchsorted(self.times, t - span_s, side="right")) - 1, 0)
+        self.times = np.append(self.times[first:], t)
+        self.joints = np.concatenate([self.joints[first:], joints[None]])
+        self.visible = np.concatenate([self.visible[first:], visible[None]])
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return np.array(self.times), np.stack(self.joints), np.stack(self.visible)
+    def padded(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The history front-padded to ``length`` with copies of its first observation at earlier
+        times (which resample to exactly that observation), so that tracks can be batched."""
+        pad = length - len(self.times)
+        times = np.concatenate([self.times[0] - np.arange(pad, 0, -1) * 1e3, self.times])
+        return (times, np.concatenate([np.repeat(self.joints[:1], pad, 0), self.joints]),
+                np.concatenate([np.repeat(self.visible[:1], pad, 0), self.visible]))
 
 
 def _style(layout: str) -> str:
@@ -110,35 +116,36 @@ class TrackLifter:
             raise ValueError(f"frame timestamp must be finite, got {timestamp}")
         out = np.full((len(poses2d), 17, 3), np.nan, np.float32)
         joints, visible = self._visible(poses2d)
-        rows, windows = [], []
+        rows, histories = [], []
         for i, track_id in enumerate(track_ids.tolist()):
             history = self._history(int(track_id), timestamp)
             if visible[i].sum() < MIN_VISIBLE:
                 continue
             history.add(float(timestamp), joints[i], visible[i], self._span_s)
             if len(history.times) >= self.min_history:
-                times, j, v = history.arrays()
-                windows.append(track_windows(times, j, v, np.array([timestamp]), self.causal[0].receptive_field, True))
                 rows.append(i)
+                histories.append(history)
         self._forget_stale(timestamp)
         fallback = np.setdiff1d(np.arange(len(poses2d)), rows)
         if len(fallback):
             out[fallback] = self.single.lift(Poses2D(poses2d.keypoints[fallback], poses2d.scores[fallback],
                                                      poses2d.layout)).joints
         if rows:
-            j2 = np.concatenate([w[0] for w in windows])
-            vis = np.concatenate([w[1] for w in windows])
-            out[rows] = lift_windows(*self.causal, j2, vis, _style(poses2d.layout), device=self.device)
+            longest = max(len(h.times) for h in histories)
+            times, j, v = (np.stack(x) for x in zip(*(h.padded(longest) for h in histories)))
+            j2, vis = track_windows(times, j, v, np.full((len(rows), 1), float(timestamp)),
+                                    self.causal[0].receptive_field, True)
+            out[rows] = lift_windows(*self.causal, j2[:, 0], vis[:, 0], _style(poses2d.layout), device=self.device)
         return Poses3D(out)
 
     def _history(self, track_id: int, timestamp: float) -> _History:
         history = self._tracks.get(track_id)
-        if history is None or not history.times or not 0 < timestamp - history.times[-1] <= self.max_gap_s:
+        if history is None or not len(history.times) or not 0 < timestamp - history.times[-1] <= self.max_gap_s:
             history = self._tracks[track_id] = _History()
         return history
 
     def _forget_stale(self, timestamp: float) -> None:
-        stale = [k for k, h in self._tracks.items() if h.times and not 0 <= timestamp - h.times[-1] <= self.max_gap_s]
+        stale = [k for k, h in self._tracks.items() if len(h.times) and not 0 <= timestamp - h.times[-1] <= self.max_gap_s]
         for k in stale:
             del self._tracks[k]
 

@@ -39,33 +39,47 @@ def window_offsets(receptive_field: int, causal: bool) -> np.ndarray:
 def resample(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, query: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
     """2D of one track ``(N, 17, 2)`` observed at increasing ``times`` ``(N,)`` → its 2D at ``query``
-    instants (any shape), linearly interpolated; outside the observed span the edge is repeated."""
-    times = np.asarray(times, np.float64)
-    if times.ndim != 1 or len(times) == 0 or len(times) != len(joints2d):
-        raise ValueError(f"need one time per observation, got {np.shape(times)} times for {len(joints2d)} frames")
-    if len(times) > 1 and not np.all(np.diff(times) > 0):
+    instants (any shape), linearly interpolated; outside the observed span the edge is repeated.
+
+    Batched over tracks of equal length with a leading axis: ``times`` ``(B, N)``, ``joints2d``
+    ``(B, N, 17, 2)``, ``visible`` ``(B, N, 17)``, ``query`` ``(B, ...)``."""
+    times, query = np.asarray(times, np.float64), np.asarray(query, np.float64)
+    if times.ndim == 1:
+        out, vis = resample(times[None], np.asarray(joints2d)[None], np.asarray(visible)[None], query[None])
+        return out[0], vis[0]
+    if times.ndim != 2 or times.shape[1] == 0 or times.shape[:2] != np.shape(joints2d)[:2]:
+        raise ValueError(f"need one time per observation, got {times.shape} times for {np.shape(joints2d)[:-2]} frames")
+    if not np.all(np.diff(times, axis=1) > 0):
         raise ValueError("observation times must be strictly increasing")
     visible = np.asarray(visible, bool) & np.isfinite(joints2d).all(-1)
     joints = np.where(visible[..., None], joints2d, 0.0).astype(np.float32)
-    right = np.clip(np.searchsorted(times, query, side="left"), 0, len(times) - 1)
+    q = query.reshape(len(times), -1)
+    if len(times) == 1:
+        right = np.searchsorted(times[0], q[0], side="left")[None]
+    else:  # searchsorted per row, for the short histories of the live stage
+        right = (times[:, None, :] < q[:, :, None]).sum(-1)
+    right = np.clip(right, 0, times.shape[1] - 1)
     left = np.maximum(right - 1, 0)
-    span = times[right] - times[left]
+    t_left, t_right = np.take_along_axis(times, left, 1), np.take_along_axis(times, right, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(span > 0, (query - times[left]) / span, 1.0)
+        w = np.where(t_right > t_left, (q - t_left) / (t_right - t_left), 1.0)
     w = np.clip(w, 0.0, 1.0).astype(np.float32)[..., None]
-    out = joints[left] * (1 - w[..., None]) + joints[right] * w[..., None]
-    vis = np.where(w >= 1, visible[right], np.where(w <= 0, visible[left], visible[left] & visible[right]))
-    return out, vis
+    j_left, j_right = (np.take_along_axis(joints, i[..., None, None], 1) for i in (left, right))
+    v_left, v_right = (np.take_along_axis(visible, i[..., None], 1) for i in (left, right))
+    out = j_left * (1 - w[..., None]) + j_right * w[..., None]
+    vis = np.where(w >= 1, v_right, np.where(w <= 0, v_left, v_left & v_right))
+    return out.reshape(*query.shape, *out.shape[-2:]), vis.reshape(*query.shape, vis.shape[-1])
 
 
 def track_windows(times: np.ndarray, joints2d: np.ndarray, visible: np.ndarray, output_times: np.ndarray,
                   receptive_field: int, causal: bool, rate: float = MODEL_HZ, history: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Windows ``(M, T, 17, 2)`` + visibility ``(M, T, 17)`` for the ``M`` output instants of one track.
+    """Windows ``(M, T, 17, 2)`` + visibility ``(M, T, 17)`` for the ``M`` output instants of one track
+    (batched like :func:`resample`: ``output_times`` ``(B, M)`` → ``(B, M, T, 17, 2)``).
 
     ``history`` (model frames, ≥ 1) limits how far back a window may look, as for a track that began
     ``history - 1`` model frames ago (earlier instants repeat the first one)."""
-    output_times = np.asarray(output_times, np.float64)[:, None]
+    output_times = np.asarray(output_times, np.float64)[..., None]
     query = output_times + window_offsets(receptive_field, causal) / rate
     if history is not None:
         query = np.maximum(query, output_times - (max(history, 1) - 1) / rate)

@@ -32,7 +32,7 @@ class BoxCornersEstimator:
 
 
 class FlatLifter:
-    def lift(self, poses2d):
+    def lift(self, poses2d, track_ids=None, timestamp=None):
         joints = np.zeros((len(poses2d), 17, 3))
         joints[..., :2] = poses2d.keypoints - poses2d.keypoints[:, :1]
         return Poses3D(joints)
