@@ -16,10 +16,7 @@ from common.skeleton import H36M17
 from common.store import ResultsStore
 from common.types import FrameResult, Poses3D
 from tests.conftest import require
-from tools.bvh_report import cmu_as_h36m
-
-PARENTS = np.array(H36M17.parents)
-
+from tools.bvh_report import chain_bound, cmu_as_h36m
 
 # ---- a second, independent reader: plain text parsing and forward kinematics ------------------
 def _axis_rotation(axis: str, degrees: np.ndarray) -> np.ndarray:
@@ -148,8 +145,10 @@ S1_LENGTHS = np.array([0, 133, 443, 454, 133, 443, 454, 233, 257, 121, 115, 151,
 
 
 def _export_one(tmp_path, joints, frames=None, fps=50.0, **options) -> tuple[Path, object]:
+    """One person exported; in the camera's own axes (not levelled) unless ``level=True``."""
     frames = np.arange(len(joints)) if frames is None else np.asarray(frames)
-    result = export_bvh(store_with({3: (frames, joints)}, fps), tmp_path / "bvh", options=BvhOptions(**options))
+    result = export_bvh(store_with({3: (frames, joints)}, fps), tmp_path / "bvh",
+                        options=BvhOptions(**{"level": False, **options}))
     return result.written[0].path, result
 
 
@@ -166,17 +165,6 @@ def test_h36m_ground_truth_round_trips_to_a_micrometre_in_both_readers(shared_da
     assert read_bvh_by_hand(path)["frame_time"] == pytest.approx(0.02)
 
 
-def _chain_bound(joints: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Per frame and joint: the summed bone-length changes from the root down to that joint."""
-    actual = np.linalg.norm(joints[:, 1:] - joints[:, PARENTS[1:]], axis=-1)
-    change = np.zeros(joints.shape[:2])
-    change[:, 1:] = np.abs(actual - lengths[1:])
-    bound = np.zeros_like(change)
-    for child in range(1, 17):
-        bound[:, child] = bound[:, PARENTS[child]] + change[:, child]
-    return bound
-
-
 def test_error_stays_within_the_bone_length_change_when_lengths_vary(shared_data, tmp_path):
     truth = h36m_sequence(shared_data, "S1/Sitting 1", 200, step=5)
     rng = np.random.default_rng(0)
@@ -185,7 +173,7 @@ def test_error_stays_within_the_bone_length_change_when_lengths_vary(shared_data
     names, positions = fk_by_hand(path)
     error = np.linalg.norm(h36m_joints(names, positions) - noisy, axis=-1)
     lengths = bone_lengths(noisy - noisy[:, :1])
-    assert np.all(error <= _chain_bound(noisy, lengths) + 0.01)
+    assert np.all(error <= chain_bound(noisy, lengths) + 0.01)
     assert error.mean() > 1.0  # the bound is not met trivially: the skeleton really is fixed
 
 
@@ -196,7 +184,7 @@ def test_cmu_mocap_exported_again_matches_its_source_positions(shared_data, tmp_
     error = np.linalg.norm(h36m_joints(names, positions) - source, axis=-1)
     # CMU skeletons are rigid but not quite symmetric: ours is, so the error is the left/right
     # difference, bounded by the bone-length change along each chain.
-    assert np.all(error <= _chain_bound(source, bone_lengths(source - source[:, :1])) + 0.01)
+    assert np.all(error <= chain_bound(source, bone_lengths(source - source[:, :1])) + 0.01)
     assert error.mean() < 5.0 and error.max() < 15.0
 
 
@@ -267,6 +255,29 @@ def test_bone_offsets_are_a_symmetric_robust_median(tmp_path):
     assert offsets["RightUpLeg"][0] == pytest.approx(-offsets["LeftUpLeg"][0])
 
 
+def _pitched(points: np.ndarray, degrees: float) -> np.ndarray:
+    """Camera-frame points as seen by a camera pitched ``degrees`` down (turned about its x axis)."""
+    a = np.radians(degrees)
+    turn = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+    return points @ turn.T
+
+
+def test_a_camera_looking_down_is_levelled_so_people_stand_upright(tmp_path):
+    walking = _rotating(t_pose(S1_LENGTHS), turns=0.25, frames=30) + np.linspace(0, 900, 30)[:, None, None]
+    seen = _pitched(walking, 25.0)
+    spine = [H36M17.index("pelvis"), H36M17.index("thorax")]
+    for level, lean in ((True, 0.0), (False, 25.0)):
+        (tmp_path / str(level)).mkdir()
+        path, result = _export_one(tmp_path / str(level), seen, level=level)
+        names, positions = fk_by_hand(path)
+        up = positions[:, names.index("Spine1")] - positions[:, names.index("Hips")]
+        tilt = np.degrees(np.arccos(up[:, 1] / np.linalg.norm(up, axis=1)))
+        np.testing.assert_allclose(tilt, lean, atol=0.5)
+        back = h36m_joints(names, positions, result.camera_to_world)  # still the same camera-frame joints
+        assert np.abs(back - seen).max() < 1.0
+        assert np.all(np.diff(back[:, spine[0], 0]) > 0)
+
+
 # ---- time grid and gaps ---------------------------------------------------------------------
 def test_frame_step_sets_frame_time_and_keeps_the_videos_frames(shared_data, tmp_path):
     truth = h36m_sequence(shared_data, "S1/Walking", 60)
@@ -286,7 +297,7 @@ def test_short_gaps_are_interpolated_and_long_gaps_split_the_file(shared_data, t
     assert [(w.first_frame, w.frames, w.filled) for w in result.written] == [(0, 100, 10), (160, 40, 0)]
     assert "2 parts" in result.notes[0]
     names, positions = fk_by_hand(result.written[0].path)
-    filled = h36m_joints(names, positions)[40:50]
+    filled = h36m_joints(names, positions, result.camera_to_world)[40:50]  # levelled: mapped back
     assert np.linalg.norm(filled - truth[40:50], axis=-1).mean() < 60.0  # walking, 0.2 s bridged
 
 

@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from common.atomic import ExportPathError
+from common.bvh.level import scene_levelling
 from common.bvh.motion import BvhMotion, solve_motion
 from common.bvh.segments import split_track
-from common.bvh.skeleton import bone_lengths
+from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
 from common.bvh.writer import write_bvh
 from common.store import ResultsStore, TrackSeries
 
@@ -35,6 +38,7 @@ class BvhOptions:
 
     frame_step: int = 1  # keep every n-th video frame (as the annotated video does)
     max_gap_seconds: float = 0.5  # gaps up to this long are interpolated; longer ones split the file
+    level: bool = True  # turn the scene so the people's median up is +Y (see common.bvh.level)
 
     def __post_init__(self) -> None:
         if self.frame_step < 1:
@@ -62,6 +66,7 @@ class WrittenBvh:
 class BvhExport:
     written: list[WrittenBvh] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # people or stretches left out, and why
+    camera_to_world: np.ndarray = field(default_factory=lambda: CAMERA_TO_BVH)  # camera mm → file axes
 
     def report(self) -> list[str]:
         """Where each file starts in the video (to line people up in an animation tool), then the notes."""
@@ -88,14 +93,14 @@ def check_bvh_folder(folder: str | Path) -> Path:
     return folder
 
 
-def track_motions(series: TrackSeries, fps: float, options: BvhOptions
+def track_motions(series: TrackSeries, fps: float, options: BvhOptions, to_world: np.ndarray = CAMERA_TO_BVH
                   ) -> tuple[list[tuple[int, BvhMotion, int]], list[str]]:
     """The animations of one person: (first video frame, motion, filled frames) per part, and notes."""
     split = split_track(series, options.frame_step, options.max_gap_frames(fps))
     if not split.parts:
         return [], split.notes
     lengths = bone_lengths(split.usable_joints)
-    motions = [(part.first_frame, solve_motion(part.joints, part.root, lengths, options.frame_time(fps)),
+    motions = [(part.first_frame, solve_motion(part.joints, part.root, lengths, options.frame_time(fps), to_world),
                 part.filled) for part in split.parts]
     return motions, split.notes
 
@@ -114,11 +119,12 @@ def export_bvh(store: ResultsStore, folder: str | Path, track_ids: Iterable[int]
     ids = store.track_ids() if track_ids is None else [int(i) for i in track_ids]
     if not ids:
         raise NothingToExport("nothing to export as BVH: no person was tracked")
-    result, pending = BvhExport(), []
+    result = BvhExport(camera_to_world=scene_levelling(store) if options.level else CAMERA_TO_BVH)
+    pending = []
     for done, track_id in enumerate(ids, 1):
         if cancelled is not None and cancelled():
             raise BvhExportCancelled("BVH export cancelled")
-        motions, notes = track_motions(store.track(track_id), store.fps, options)
+        motions, notes = track_motions(store.track(track_id), store.fps, options, result.camera_to_world)
         result.notes += notes
         pending += [(track_id, part, *motion) for part, motion in enumerate(motions, 1)]
         if progress is not None:

@@ -34,18 +34,19 @@ def standing_root(lengths_mm: np.ndarray) -> np.ndarray:
 
 
 def solve_motion(joints_mm: np.ndarray, root_mm: np.ndarray | None, lengths_mm: np.ndarray,
-                 frame_time: float) -> BvhMotion:
+                 frame_time: float, to_world: np.ndarray = CAMERA_TO_BVH) -> BvhMotion:
     """Solve the animation of root-relative camera-frame joints (N, 17, 3) and their root (N, 3).
 
     ``root_mm`` None (a person never placed in the scene) stands the hips at leg height above
-    the origin. ``lengths_mm`` fixes the skeleton (see skeleton.bone_lengths).
+    the origin. ``lengths_mm`` fixes the skeleton (see skeleton.bone_lengths). ``to_world`` turns
+    the camera frame into the BVH world (see common.bvh.level).
     """
     joints_mm = np.asarray(joints_mm, np.float64)
-    world = joints_mm @ CAMERA_TO_BVH.T
+    world = joints_mm @ to_world.T
     if root_mm is None:
         root = np.broadcast_to(standing_root(lengths_mm), (len(world), 3))
     else:
-        root = (np.asarray(root_mm, np.float64) @ CAMERA_TO_BVH.T) / MM_PER_UNIT
+        root = (np.asarray(root_mm, np.float64) @ to_world.T) / MM_PER_UNIT
     root = root + world[:, H36M17.index("pelvis")] / MM_PER_UNIT
     local = local_rotations(world)
     orders = [choose_order(local[:, j]) for j in range(len(BVH_JOINTS))]

@@ -46,7 +46,7 @@ def _aligning(bone: np.ndarray, rest_bone: np.ndarray, axis: np.ndarray, rest_ax
     return _basis(bone, axis) @ rest.T
 
 
-def _swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
+def swing(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The smallest rotations taking the unit vector ``rest`` to each unit ``target`` (Rodrigues)."""
     rest = np.broadcast_to(np.asarray(rest, float), target.shape)
     axis = np.cross(rest, target)
@@ -124,7 +124,7 @@ def global_rotations(points: np.ndarray) -> np.ndarray:
 def _swung(parent: np.ndarray, direction: np.ndarray, joint: BvhJoint) -> np.ndarray:
     """World rotation of ``joint`` when it only swings its rest bone, in its parent's frame, onto ``direction``."""
     local_target = np.einsum("tji,tj->ti", parent, direction)
-    return parent @ _swing(np.array(joint.rest, float), local_target)
+    return parent @ swing(np.array(joint.rest, float), local_target)
 
 
 def local_rotations(points: np.ndarray) -> np.ndarray:
