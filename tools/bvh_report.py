@@ -144,17 +144,24 @@ VIEWS = {  # BVH world (Y up) to 2D, x right and y up
 }
 
 
-def _draw_row(people: list, times: np.ndarray, project, height: int) -> np.ndarray:
-    """One panel per time: every person's bones, scaled so the whole clip fits."""
+def _draw_row(people: list, times: np.ndarray, project, height: int, follow: bool) -> np.ndarray:
+    """One panel per time with every person's bones: the whole clip's extent, or (``follow``)
+    centred on the first person at each time and scaled to them."""
     everything = project(np.concatenate([read.positions.reshape(-1, 3) for _, read in people]))
     low, high = np.percentile(everything, 1, axis=0), np.percentile(everything, 99, axis=0)
-    extent = np.maximum(high - low, 1e-6) * 1.2
+    if follow:
+        body = project(people[0][1].positions)  # (F, J, 2)
+        extent = np.full(2, np.percentile(np.ptp(body, axis=1).max(axis=1), 95) * 1.5)
+    else:
+        extent = np.maximum(high - low, 1e-6) * 1.2
     width = int(np.clip(height * extent[0] / extent[1], height // 2, height * 2))
     scale = min(width / extent[0], height / extent[1])
-    centre = (low + high) / 2
     panels = []
     for t in times:
         canvas = np.full((height, width, 3), 255, np.uint8)
+        first, read = people[0]
+        k = int(np.clip(t - first.first_frame, 0, first.frames - 1))
+        centre = project(read.positions[k]).mean(axis=0) if follow else (low + high) / 2
         for written, read in people:
             k = t - written.first_frame
             if not 0 <= k < written.frames:
@@ -174,21 +181,25 @@ def _draw_row(people: list, times: np.ndarray, project, height: int) -> np.ndarr
 def render(store_path: Path, out: Path, panels: int, height: int) -> None:
     """Stick figures of a few frames of every person's BVH, drawn from the files read back by bvhio.
 
-    Top row: seen from the video's camera; bottom row: from the side, so depth and uprightness show.
+    Top row: everybody, seen from the video's camera. Below: the longest-tracked person up
+    close, from the camera and from the side (+X), so uprightness and proportions show.
     """
     store = ResultsStore.load(store_path)
     with tempfile.TemporaryDirectory() as folder:
         result = export_bvh(store, folder)
         people = [(w, world_positions(w.path)) for w in result.written]
-    last = max(w.first_frame + w.frames for w, _ in people)
-    times = np.linspace(0, last - 1, panels).round().astype(int)
-    rows = [_draw_row(people, times, project, height) for project in VIEWS.values()]
+    longest = max(people, key=lambda p: p[0].frames)
+    start = longest[0].first_frame
+    times = np.linspace(start, start + longest[0].frames - 1, panels).round().astype(int)
+    rows = [_draw_row(people, times, VIEWS["camera"], height, follow=False),
+            _draw_row([longest], times, VIEWS["camera"], height, follow=True),
+            _draw_row([longest], times, VIEWS["side"], height, follow=True)]
     width = max(r.shape[1] for r in rows)
     picture = np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255)
                               for r in rows], 0)
     out.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(out), picture)
-    print(f"wrote {out}: {len(people)} files, frames {times.tolist()}")
+    print(f"wrote {out}: {len(people)} files, person {longest[0].track_id} up close, frames {times.tolist()}")
 
 
 def main() -> None:
