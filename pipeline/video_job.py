@@ -18,6 +18,7 @@ from common.exporters import VideoOptions, VideoWriters, annotate, write_csv, wr
 from common.sources import open_source
 from common.store import ResultsStore
 from pipeline.pipeline import Pipeline
+from pipeline.relift import lifter_description, relift_store
 from pipeline.stage_threads import StageThread
 
 
@@ -102,6 +103,7 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
             done = pipeline.run(source, store, on_result=on_result, cancelled=cancelled, max_frames=max_frames)
         seconds = time.perf_counter() - start
         disconnected, name = source.disconnected, source.name
+    store = relift_store(store, pipeline, cancelled)  # temporal lifter: every track again, two-sided
     if targets.json:
         write_jsonl(store, targets.json)
     if targets.csv:
@@ -116,6 +118,8 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
             written, notes = written + [w.path for w in bvh.written], bvh.report()
         except NothingToExport as exc:
             notes = [str(exc)]
+    if pipeline.lifter is not None:
+        notes = [f"3D lifter: {lifter_description(pipeline.lifter)}"] + notes
     return JobSummary(done, seconds, pipeline.stages, pipeline.timers.median_ms(), written,
                       disconnected, name, notes,
                       first_frame_s=first_result_at[0] - start if first_result_at else 0.0)

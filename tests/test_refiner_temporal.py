@@ -227,3 +227,28 @@ def test_lift_windows_marks_unliftable_output_frames_nan():
     vis[1, 4, 3:] = False  # the centre frame of window 1 has 3 joints
     out = lift_windows(model, stats, j2, vis, "h36m")
     assert np.isfinite(out[0]).all() and np.isnan(out[1]).all()
+
+
+def test_two_sided_relift_of_a_store_replaces_every_tracks_3d():
+    from common.store import ResultsStore
+    from common.types import FrameResult, Poses3D
+    from pipeline.pipeline import Pipeline
+    from pipeline.placement import RootPlacer
+    from pipeline.relift import relift_store
+    from pipeline.smoother import OneEuroSmoother
+
+    times, joints, _ = walking_track(20, 25.0)
+    store = ResultsStore(25.0, (1000, 1000))
+    for i, t in enumerate(times):
+        kp = np.stack([joints[i], joints[i] + 200])
+        store.add(FrameResult(i, t, np.array([1, 2]), np.zeros((2, 4)), np.ones(2), Poses2D(kp, np.ones((2, 17)), "h36m17"),
+                              Poses3D(np.zeros((2, 17, 3)), np.zeros((2, 3))), frame_size=(1000, 1000)))
+    lifter = track_lifter()
+    pipeline = Pipeline(object(), object(), lifter=lifter, placer=RootPlacer(), smoother=OneEuroSmoother())
+    out = relift_store(store, pipeline)
+    expected = lifter.lift_track_offline(times, joints + 200, np.ones((20, 17)), "h36m17")
+    placed = RootPlacer().place(Poses3D(expected[7:8]), Poses2D(joints[7:8] + 200, np.ones((1, 17)), "h36m17"), (1000, 1000))
+    np.testing.assert_allclose(out.frame(7).poses3d.joints[1], placed.joints[0], atol=1e-3)
+    assert np.isfinite(out.frame(19).poses3d.root).all() and len(out) == 20
+    single = Pipeline(object(), object(), lifter=lifter.single)
+    assert relift_store(store, single) is store  # a single-frame lifter cannot look ahead
