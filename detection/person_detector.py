@@ -19,6 +19,7 @@ from torchvision.ops import nms
 from common.device import pick_device
 from common.image_input import as_rgb_uint8
 from common.types import Detections
+from nets import open_network
 from nets.movenet_multipose import MODEL_NAME, MoveNetMultiPose
 from nets.weights import load_weights
 
@@ -30,17 +31,14 @@ class PersonDetector:
 
     def __init__(self, weights: str | Path | None = None, device: str | None = None,
                  score_threshold: float = 0.2, size: int | str = "native", max_side: int = 1280,
-                 nms_iou: float = 0.6, min_center_score: float = 0.1):
+                 nms_iou: float = 0.6, min_center_score: float = 0.1, runtime: str = "auto"):
         _check_size(size)
         self.device = pick_device(device)
         self.size, self.max_side = size, max_side
         self.score_threshold, self.nms_iou, self.min_center_score = score_threshold, nms_iou, min_center_score
-        self.model = load_weights(MoveNetMultiPose(), weights, MODEL_NAME).eval().to(self.device)
-        # channels-last helps the depthwise convs on CPU and GPU; fp16 only where it is fast (cuda)
-        self.half = self.device.type == "cuda"
-        self.model = self.model.to(memory_format=torch.channels_last)
-        if self.half:
-            self.model = self.model.half()
+        self.model = load_weights(MoveNetMultiPose(), weights, MODEL_NAME).eval()  # its decode() runs on the maps
+        self.network = open_network(self.model, MODEL_NAME, self.model.input_spec, self.device, runtime)
+        self.half = self.device.type == "cuda"  # fp16 only where it is fast (cuda)
 
     def at_size(self, size: int | str, score_threshold: float | None = None) -> "PersonDetector":
         """The same network (shared, not loaded again) run at another inference ``size``."""
@@ -77,7 +75,7 @@ class PersonDetector:
     @torch.inference_mode()
     def detect(self, image: np.ndarray) -> Detections:
         tensor, (sx, sy) = self.prepare(image)
-        maps = self.model(tensor)
+        maps = self.network(tensor)
         people = self.model.decode(maps, tuple(tensor.shape[-2:]), min_center_score=self.min_center_score)[0]
         keep = people.scores >= self.score_threshold
         if not keep.any():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 import torch
 
 from common.device import pick_device
+from nets.runtime import RUNTIMES
 from pipeline.pipeline import Pipeline
 
 DETECTOR_SIZES = ("multiscale", "native", "256", "320", "416", "512", "640")
@@ -37,12 +38,17 @@ class PipelineOptions:
     smoothing: bool = True  # One Euro filter on 3D joints
     fov_deg: float = 60.0  # assumed horizontal field of view for placing people in the scene
     threads: int = 0  # CPU threads for torch; 0 keeps torch's default (all cores). 1 is best on a busy machine
+    runtime: str = field(default="auto", metadata={
+        "choices": RUNTIMES, "help": "what runs the networks: auto = onnxruntime on the CPU, torch on CUDA "
+        "(docs/runtime.md)"})
 
     def __post_init__(self) -> None:
         if self.pose_model not in POSE_MODELS:
             raise ValueError(f"unknown pose model {self.pose_model!r}; choose from {', '.join(POSE_MODELS)}")
         if self.pose_model == "seresnet" and not self.seresnet_weights:
             raise ValueError("pose model seresnet needs --seresnet-weights (no pretrained weights ship)")
+        if self.runtime not in RUNTIMES:
+            raise ValueError(f"unknown runtime {self.runtime!r}; choose from {', '.join(RUNTIMES)}")
         if self.detect_every < 1:
             raise ValueError("detect_every must be >= 1")
         if self.detector_size not in ("multiscale", "native") and not str(self.detector_size).isdigit():
@@ -85,7 +91,7 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     confirm = "min_hits" if options.tracker == "sort" else "n_init"  # Deep SORT's name for it
     tracker = make_tracker(options.tracker, max_age=options.max_age, **{confirm: options.min_hits})
     estimator = _estimator(options, device)
-    lifter = Lifter.load(device=device) if options.lift else None
+    lifter = Lifter.load(device=device, runtime=options.runtime) if options.lift else None
     return Pipeline(detector, tracker, estimator, lifter,
                     placer=RootPlacer(options.fov_deg) if lifter else None,
                     smoother=OneEuroSmoother() if lifter and options.smoothing else None,
@@ -96,9 +102,9 @@ def _detector(options: PipelineOptions, device: str):
     from detection import MultiScaleDetector, PersonDetector
 
     if options.detector_size == "multiscale":
-        return MultiScaleDetector(PersonDetector(device=device))
+        return MultiScaleDetector(PersonDetector(device=device, runtime=options.runtime))
     size = "native" if options.detector_size == "native" else int(options.detector_size)
-    return PersonDetector(device=device, size=size)
+    return PersonDetector(device=device, size=size, runtime=options.runtime)
 
 
 def _estimator(options: PipelineOptions, device: str):
@@ -110,4 +116,4 @@ def _estimator(options: PipelineOptions, device: str):
         return SEResNetPoseEstimator.from_checkpoint(options.seresnet_weights, device=device)
     from pose import make_estimator
 
-    return make_estimator(options.pose_model, device=device)
+    return make_estimator(options.pose_model, device=device, runtime=options.runtime)

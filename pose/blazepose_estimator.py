@@ -23,11 +23,13 @@ class BlazePoseEstimator(CropPoseEstimator):
     layout = "blazepose33"
 
     def __init__(self, name: str = "blazepose-full", weights: str | Path | None = None,
-                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None):
-        super().__init__(BlazePoseLandmarks(name), name, INPUT_SIZE, weights, device, crop_scale, max_batch)
+                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None,
+                 runtime: str = "auto"):
+        super().__init__(BlazePoseLandmarks(name), name, INPUT_SIZE, weights, device, crop_scale, max_batch,
+                         runtime)
 
     def run(self, batch: torch.Tensor) -> dict[str, np.ndarray]:
-        out = self.model(batch / 255.0)
+        out = self.network(batch / 255.0)
         return {k: out[k].float().cpu().numpy() for k in ("landmarks", "world", "pose_flag")}
 
     def to_poses(self, out: dict[str, np.ndarray], transforms: np.ndarray) -> BlazePoses2D:

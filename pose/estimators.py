@@ -16,6 +16,7 @@ from torch import nn
 from common.device import pick_device
 from common.image_input import as_boxes, as_rgb_uint8
 from common.types import Poses2D
+from nets import open_network
 from nets.weights import load_weights
 from pose.crops import crop_to_frame, square_crop_transforms, warp_crops
 
@@ -26,19 +27,15 @@ class CropPoseEstimator:
     layout: str = ""
 
     def __init__(self, model: nn.Module, model_name: str, input_size: int, weights: str | Path | None,
-                 device: str | None, crop_scale: float, max_batch: int | None):
+                 device: str | None, crop_scale: float, max_batch: int | None, runtime: str = "auto"):
         self.device = pick_device(device)
         self.input_size, self.crop_scale = input_size, crop_scale
         # On CPU the per-person cost rises beyond ~2 crops per batch (thunder's activations leave
         # the cache: 40 ms/person at 2, 50 at 8), so big crop lists run in chunks there.
         self.max_batch = max_batch or (2 if self.device.type == "cpu" else 64)
         self.model_name = model_name
-        self.model = load_weights(model, weights, model_name).eval().to(self.device)
-        # channels-last helps the depthwise convs on CPU and GPU; fp16 only where it is fast (cuda)
-        self.half = self.device.type == "cuda"
-        self.model = self.model.to(memory_format=torch.channels_last)
-        if self.half:
-            self.model = self.model.half()
+        self.network = open_network(load_weights(model, weights, model_name), model_name, model.input_spec,
+                                    self.device, runtime)
 
     def crops(self, image: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(N, S, S, 3) uint8 crops and their (N, 2, 3) frame -> crop transforms."""
@@ -46,8 +43,8 @@ class CropPoseEstimator:
         return warp_crops(image, transforms, self.input_size), transforms
 
     def to_tensor(self, crops: np.ndarray) -> torch.Tensor:
-        t = torch.from_numpy(crops).to(self.device).permute(0, 3, 1, 2)
-        return (t.half() if self.half else t.float()).contiguous(memory_format=torch.channels_last)
+        """(N, 3, S, S) view of the uint8 crops; the network casts it to its device, dtype and layout."""
+        return torch.from_numpy(crops).permute(0, 3, 1, 2)
 
     @torch.inference_mode()
     def estimate(self, image: np.ndarray, boxes: np.ndarray) -> Poses2D:
@@ -75,16 +72,17 @@ class MoveNetEstimator(CropPoseEstimator):
     layout = "coco17"
 
     def __init__(self, name: str = "movenet-thunder", weights: str | Path | None = None,
-                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None):
+                 device: str | None = None, crop_scale: float = 1.25, max_batch: int | None = None,
+                 runtime: str = "auto"):
         from nets.movenet import MoveNetSinglePose
 
         model = MoveNetSinglePose(name)
         if max_batch is None and name == "movenet-lightning" and pick_device(device).type == "cpu":
             max_batch = 8  # lightning's 192 px activations still fit the cache at 8: 6.4 ms/person vs 10 at 2
-        super().__init__(model, name, model.input_size, weights, device, crop_scale, max_batch)
+        super().__init__(model, name, model.input_size, weights, device, crop_scale, max_batch, runtime)
 
     def run(self, batch: torch.Tensor) -> dict[str, np.ndarray]:
-        return {"yxs": self.model(batch).float().cpu().numpy()}
+        return {"yxs": self.network(batch).float().cpu().numpy()}
 
     def to_poses(self, out: dict[str, np.ndarray], transforms: np.ndarray) -> Poses2D:
         yxs = out["yxs"]

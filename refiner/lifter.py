@@ -17,6 +17,8 @@ from common.device import pick_device
 from common.paths import WEIGHTS_DIR
 from common.skeleton import to_h36m17
 from common.types import Poses2D, Poses3D
+from nets import open_network
+from nets.onnx_export import BATCH
 from refiner.inference import lift_features, make_features
 from refiner.target import TargetStats
 from refiner.weights import load_weights
@@ -35,8 +37,10 @@ class Lifter:
 
     def __init__(self, model: torch.nn.Module, stats: TargetStats, architecture: str,
                  device: torch.device, score_threshold: float = DEFAULT_SCORE_THRESHOLD,
-                 flip_test: bool = False) -> None:
-        self.model = model.to(device).eval()
+                 flip_test: bool = False, runtime: str = "auto") -> None:
+        # ONNX Runtime on the CPU, torch (float32) on CUDA: see nets.runtime
+        self.model = open_network(model, f"refiner-{architecture}", (BATCH, 17, 3), device, runtime,
+                                  half_on_cuda=False)
         self.stats = TargetStats(stats.mean.to(device), stats.std.to(device))
         self.architecture = architecture
         self.device = device
@@ -45,11 +49,12 @@ class Lifter:
 
     @classmethod
     def load(cls, weights: str | Path | None = None, device: str | torch.device | None = None,
-             score_threshold: float = DEFAULT_SCORE_THRESHOLD, flip_test: bool = False) -> "Lifter":
+             score_threshold: float = DEFAULT_SCORE_THRESHOLD, flip_test: bool = False,
+             runtime: str = "auto") -> "Lifter":
         """Load ``weights`` (default: the shipped ones) onto ``device`` (default: cuda if available)."""
         model, stats, meta = load_weights(weights or default_weights())
         return cls(model, stats, meta["architecture"], pick_device(str(device) if device else None), score_threshold,
-                   flip_test)
+                   flip_test, runtime)
 
     def lift(self, poses2d: Poses2D, track_ids: np.ndarray | None = None, timestamp: float | None = None) -> Poses3D:
         """Pixels of N people in ``poses2d.layout`` → ``(N, 17, 3)`` root-relative mm (NaN when unliftable).
