@@ -45,7 +45,7 @@ def test_process_writes_one_bvh_per_person_on_the_frame_step_grid(tmp_path):
     pipeline = Pipeline(BrightBlobDetector(), KeepIdTracker(), BoxCornersEstimator(), TPoseLifter())
     summary = process_video(str(frames), ExportTargets(bvh=tmp_path / "bvh"), pipeline, VideoOptions(frame_step=2))
     assert summary.written == [tmp_path / "bvh" / "person_7.bvh"]
-    assert summary.notes == ["person_7.bvh: 5 frames from video frame 0"]
+    assert "person_7.bvh: 5 frames from video frame 0" in summary.notes
     bvh = read_bvh_by_hand(summary.written[0])
     assert len(bvh["motion"]) == 5 and bvh["frame_time"] == pytest.approx(2 / 25)  # no fps: 25 assumed
     names, positions = fk_by_hand(summary.written[0])
@@ -59,7 +59,7 @@ def test_process_with_nobody_to_animate_says_so_and_keeps_the_other_exports(tmp_
     targets = ExportTargets(json=tmp_path / "a.jsonl", bvh=tmp_path / "bvh")
     summary = process_video(str(frames), targets, pipeline)
     assert summary.written == [tmp_path / "a.jsonl"] and (tmp_path / "a.jsonl").exists()
-    assert "at least 2 frames" in summary.notes[0]
+    assert any("at least 2 frames" in note for note in summary.notes)
 
 
 def test_a_file_where_the_bvh_folder_should_be_fails_before_processing(tmp_path):
