@@ -71,9 +71,12 @@ def run_inline(spec: str, pipeline: Pipeline, frames: int, folder: Path) -> floa
     return _fps(len(stamps), stamps[0], time.perf_counter())
 
 
-def export_steps_ms(spec: str, store: ResultsStore, folder: Path, frames: int = 40) -> dict[str, float]:
-    """Median ms per frame of each export step, on the frames and results of a bench run."""
+def export_steps_ms(spec: str, store: ResultsStore, folder: Path,
+                    frames: int = 40) -> tuple[dict[str, float], dict[str, float]]:
+    """Median ms per frame of each export step, on the frames and results of a bench run, and the
+    mean absolute colour error (0-255) of each GIF palette scheme."""
     options = VideoOptions()
+    gif_error: dict[str, list[float]] = {"shared palette": [], "palette per frame": []}
     times: dict[str, list[float]] = {"annotate": [], "mp4 write": [], "gif write (shared palette)": [],
                                      "gif write (palette per frame)": []}
     with open_source(spec) as source:
@@ -90,8 +93,13 @@ def export_steps_ms(spec: str, store: ResultsStore, folder: Path, frames: int = 
                 start = time.perf_counter()
                 write(picture)
                 times[name].append((time.perf_counter() - start) * 1000)
+            small = resize_for_output(picture, min(picture.shape[1], options.gif_max_width), even=False)
+            for name, writer in (("shared palette", gif), ("palette per frame", old_gif)):
+                shown = np.asarray(writer._frames[-1].convert("RGB"), dtype=float)
+                gif_error[name].append(float(np.abs(shown - small).mean()))
         mp4.abort()
-    return {name: float(np.median(values)) for name, values in times.items()}
+    return ({name: float(np.median(values)) for name, values in times.items()},
+            {name: float(np.mean(values)) for name, values in gif_error.items()})
 
 
 def main() -> None:
@@ -115,12 +123,14 @@ def main() -> None:
             if not args.no_inline:
                 results["inline"].append(run_inline(args.input, pipeline, args.frames, Path(folder)))
             print(f"run {repeat + 1}: " + ", ".join(f"{k} {v[-1]:.2f} fps" for k, v in results.items() if v))
-        gif_kib = {name: (Path(folder) / name).stat().st_size / 1024 for name in ("p.gif", "i.gif")
+        gif_kib = {label: (Path(folder) / name).stat().st_size / 1024
+                   for name, label in (("p.gif", "shared palette"), ("i.gif", "palette per frame"))
                    if (Path(folder) / name).exists()}
-        steps = export_steps_ms(args.input, store, Path(folder))
+        steps, gif_error = export_steps_ms(args.input, store, Path(folder))
     mean = {k: float(np.mean(v)) for k, v in results.items() if v}
     for name, ms in steps.items():
         print(f"  {name:<30} median {ms:7.2f} ms/frame")
+    print("GIF colour error (mean abs, 0-255): " + ", ".join(f"{k} {v:.2f}" for k, v in gif_error.items()))
     print("GIF size: " + ", ".join(f"{k} {v:.0f} KiB" for k, v in gif_kib.items()))
     line = f"bench_fps={mean['bench']:.2f} process_fps={mean['process']:.2f} ratio={mean['process'] / mean['bench']:.2f}"
     if "inline" in mean:
