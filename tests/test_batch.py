@@ -86,6 +86,7 @@ def test_workers_share_cores_and_use_gpus_when_there(capsys):
     assert (one_each.count, one_each.num_cpus, one_each.threads) == (8, 1.0, 1)
     two = plan_workers({"CPU": 8.0}, 2, "cpu")
     assert (two.count, two.num_cpus, two.threads, two.device) == (2, 4.0, 4, "cpu")
+    assert plan_workers({"CPU": 8.0}, 2, "cpu", threads=1).threads == 1  # --threads wins
     crowded = plan_workers({"CPU": 2.0}, 4, "cpu")
     assert (crowded.num_cpus, crowded.threads) == (0.5, 1)
     gpu = plan_workers({"CPU": 16.0, "GPU": 2.0}, None, None)

@@ -52,11 +52,10 @@ def ray_session(address: str | None) -> Iterator[dict[str, float]]:
         else:
             ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
                      runtime_env=runtime_env)
-    except ConnectionError as exc:
-        raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {exc}") from exc
-    except ray.exceptions.AuthenticationError as exc:
+    except (ConnectionError, ray.exceptions.AuthenticationError) as exc:
         raise ClusterUnreachable(
-            f"the Ray cluster at {address} refused us: {exc} (see docs/scale.md, token authentication)") from exc
+            f"cannot join the Ray cluster at {address}: {exc}. If it uses token authentication (Ray's "
+            "default for `ray start --head`), run with RAY_AUTH_MODE=token and its token; see docs/scale.md") from exc
     try:
         yield ray.cluster_resources()
     finally:
@@ -74,11 +73,12 @@ class WorkerPlan:
     device: str  # "cpu" or "cuda"
 
 
-def plan_workers(resources: dict[str, float], workers: int | None, device: str | None) -> WorkerPlan:
+def plan_workers(resources: dict[str, float], workers: int | None, device: str | None,
+                 threads: int = 0) -> WorkerPlan:
     """Size the workers to the cluster: one per GPU for cuda, else one per core with one thread.
 
     ``workers`` overrides the count; CPU workers then share the cores (``threads`` = cores /
-    workers, at least 1), so that workers do not fight over cores.
+    workers, at least 1), so that workers do not fight over cores. ``threads`` > 0 overrides that.
     """
     cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
     if cpus < 1:
@@ -86,8 +86,8 @@ def plan_workers(resources: dict[str, float], workers: int | None, device: str |
     wants_cuda = device is None or device.startswith("cuda")
     if wants_cuda and gpus > 0:
         count = workers or int(gpus)
-        return WorkerPlan(count, 1.0, min(1.0, gpus / count), max(1, int(cpus // count)), "cuda")
+        return WorkerPlan(count, 1.0, min(1.0, gpus / count), threads or max(1, int(cpus // count)), "cuda")
     if device is not None and device.startswith("cuda"):
         print("note: the Ray cluster has no GPU; the workers run on the CPU")
     count = workers or int(cpus)
-    return WorkerPlan(count, cpus / count, 0.0, max(1, int(cpus // count)), "cpu")
+    return WorkerPlan(count, cpus / count, 0.0, threads or max(1, int(cpus // count)), "cpu")

@@ -86,7 +86,8 @@ def run_batch(request: BatchRequest, report: BatchReport) -> None:
         manifest.save(at_most_every_s=MANIFEST_EVERY_S)
 
     with ray_session(request.address) as resources:
-        report.plan = plan = plan_workers(resources, request.workers, request.options.device)
+        report.plan = plan = plan_workers(resources, request.workers, request.options.device,
+                                              request.options.threads)
         counter = ray.remote(num_cpus=0)(FrameCounter).remote()
         worker_class = ray.remote(VideoWorker).options(num_cpus=plan.num_cpus, num_gpus=plan.num_gpus)
         options = replace(request.options, device=plan.device)

@@ -1,8 +1,9 @@
 """Ray nodes started with ``ray start --block`` on this machine: a cluster to test against.
 
 Each node is one ``ray start`` process that owns its daemons; stopping it (SIGTERM) stops them, so
-nothing outlives the cluster and nothing else's Ray is touched. Ray >= 2.5x protects clusters with a
-token (``~/.ray/auth_token``); every node and driver here runs with ``RAY_AUTH_MODE=token``.
+nothing outlives the cluster and nothing else's Ray is touched. ``ray start --head`` turns token
+authentication on by default; these nodes, private to this machine, run with it off
+(``RAY_AUTH_MODE=disabled``) so that any driver here can join without the token.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-AUTH_ENV = {"RAY_AUTH_MODE": "token", "RAY_USAGE_STATS_ENABLED": "0"}
+NODE_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
 STARTED = "block forever"  # what `ray start --block` prints once its node is up
 
 
@@ -32,10 +33,8 @@ class LocalRayCluster:
         self.address = f"127.0.0.1:{self.port}"
         self.nodes, self.num_cpus, self.timeout_s = nodes, num_cpus, timeout_s
         self._processes: list[tuple[subprocess.Popen, Path]] = []
-        self._saved_env = {key: os.environ.get(key) for key in AUTH_ENV}
 
     def __enter__(self) -> "LocalRayCluster":
-        os.environ.update(AUTH_ENV)  # this process's drivers join with the same auth mode (until exit)
         try:
             self._start(["--head", f"--port={self.port}", "--include-dashboard=false"])
             for _ in range(self.nodes - 1):
@@ -50,7 +49,7 @@ class LocalRayCluster:
         ray = Path(sys.executable).with_name("ray")
         command = [str(ray), "start", "--block", f"--num-cpus={self.num_cpus}", "--num-gpus=0", *args]
         with open(log, "w") as out:
-            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **AUTH_ENV})
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **NODE_ENV})
         self._processes.append((process, log))
         deadline = time.monotonic() + self.timeout_s
         while STARTED not in log.read_text(errors="replace"):
@@ -68,8 +67,3 @@ class LocalRayCluster:
                 process.wait()
             log.unlink(missing_ok=True)
         self._processes.clear()
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
