@@ -4,8 +4,8 @@ A file is named by a key over everything that decides its content: the network's
 (every tensor of the state dict), the source files of its module classes (so an edited ``forward``
 is never served from an old export), the input spec, and the torch / onnx / onnxscript /
 onnxruntime versions. Change any of them and the next use exports a new file; nothing is downloaded.
-Files go to ``common.paths.cache_dir() / "onnx"`` (``$POSESCOPE_CACHE`` to move it); deleting that
-folder is always safe.
+Files go to ``common.paths.cache_dir() / "onnx"`` (``$POSESCOPE_CACHE`` to move it); a new build
+removes the older files of the same network there, and deleting the folder is always safe.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import hashlib
 import inspect
 import json
 import logging
+import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -72,7 +73,14 @@ def onnx_path(module: nn.Module, name: str, spec: InputSpec, folder: Path | None
 
 
 def build(module: nn.Module, name: str, spec: InputSpec, path: Path, reason: str = "") -> Path:
-    """Export ``module`` to ``path`` (atomic: a crash leaves no partial file), logging why."""
+    """Export ``module`` to ``path`` (atomic: a crash leaves no partial file), logging why.
+
+    Older exports of the same network in that folder (other weights, code or versions) are removed.
+    """
     log.warning("%s: exporting to ONNX%s, once (%s)", name, f" ({reason})" if reason else "", path)
     export_onnx(module, spec, path)
+    older = re.compile(re.escape(name) + r"-[0-9a-f]{20}\.onnx")
+    for sibling in path.parent.iterdir():
+        if sibling != path and older.fullmatch(sibling.name):
+            sibling.unlink(missing_ok=True)
     return path

@@ -101,10 +101,14 @@ def test_corrupt_cached_file_is_rebuilt_with_a_message(built, tmp_path, caplog):
     good = onnx_path(module, "small", SPEC, folder)
     copy = onnx_path(module, "small", SPEC, tmp_path)
     copy.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])  # truncated, as after a full disk
+    stale, other = tmp_path / f"small-{'0' * 20}.onnx", tmp_path / f"small-net-{'0' * 20}.onnx"
+    stale.write_bytes(b"an export of older weights")
+    other.write_bytes(b"another network's export")
     with caplog.at_level(logging.WARNING, logger="nets.onnx_cache"):
         network = open_network(module, "small", SPEC, "cpu", "onnxruntime", cache=tmp_path)
     assert isinstance(network, OrtNetwork)
     assert "could not be loaded" in caplog.text
+    assert not stale.exists() and other.exists()  # a build replaces only its own network's older files
     assert copy.read_bytes() != good.read_bytes()[: len(good.read_bytes()) // 2]
     x = torch.rand(1, 3, 64, 64) * 255
     with torch.inference_mode():
