@@ -7,9 +7,10 @@ at 256 px it sees large people well and loses small ones. So this detector runs 
 same network:
 
 - a **coarse pass**, the whole frame at ``coarse_side`` px on its longer side: large people, cheap;
-- a **fine pass** at native size: small people. It runs only while it is needed: when its last
-  run found someone only it sees well (shorter than ``SMALL_FRACTION`` of the frame height), and
-  otherwise every ``fine_every``-th call, so a small newcomer is found within a few keyframes.
+- a **fine pass** at native size: small people. It runs while it is needed, i.e. while someone
+  found on the last call was not seen surely by the coarse pass (no coarse box scoring
+  ``COARSE_SURE`` or more over them: a small, half-hidden or unusual person), and otherwise every
+  ``fine_every``-th call, so a small newcomer is found within a few keyframes.
 
 The passes are merged: a box scores ``score_threshold`` or more, or at least ``AGREED_SCORE`` when
 the other pass found it too (IoU >= 0.5: two views agreeing on a half-hidden person); a fine box
@@ -30,7 +31,7 @@ from detection.person_detector import PersonDetector
 COARSE_SIDE = 256  # MultiPose's training input size
 AGREED_SCORE = 0.1  # lowest score kept when both passes found the person
 AGREED_IOU = 0.5
-SMALL_FRACTION = 0.25  # people shorter than this share of the frame height need the fine pass
+COARSE_SURE = 0.3  # the fine pass may rest only while the coarse pass scores everyone found this high
 FINE_MAX_FRACTION = 0.6  # fine-pass boxes taller than this share of the frame height are dropped
 PART_CONTAINED = 0.85  # share of a box's area inside a larger box for it to be a part of it
 PART_MAX_HEIGHT = 0.8  # a part is at most this share of the whole box's height, and either
@@ -50,29 +51,41 @@ class MultiScaleDetector:
         self.coarse = network.at_size(coarse_side, score_threshold=AGREED_SCORE)
         self.fine_every, self.nms_iou, self.score_threshold = fine_every, nms_iou, score_threshold
         self._calls_since_fine = fine_every  # the first call runs both passes
-        self._small_seen = False
+        self._fine_needed = False
         self.last_passes: tuple[str, ...] = ()  # which passes the last call ran (for timings and tests)
 
     def reset(self) -> None:
         """Forget the fine-pass schedule (a new stream starts with both passes)."""
-        self._calls_since_fine, self._small_seen = self.fine_every, False
+        self._calls_since_fine, self._fine_needed = self.fine_every, False
 
     def detect(self, image: np.ndarray) -> Detections:
         height = float(np.shape(image)[0])
-        run_fine = self._small_seen or self._calls_since_fine + 1 >= self.fine_every
+        run_fine = self._fine_needed or self._calls_since_fine + 1 >= self.fine_every
         coarse = self.coarse.detect(image)
         if not run_fine:
             self._calls_since_fine += 1
             self.last_passes = ("coarse",)
-            return suppress_parts(_subset(coarse, coarse.scores >= self.score_threshold))
-        fine = self.fine.detect(image)
-        self._calls_since_fine = 0
-        confident = fine.scores >= self.score_threshold
-        self._small_seen = bool((confident & (_heights(fine.boxes) < SMALL_FRACTION * height)).any())
-        self.last_passes = ("coarse", "fine")
-        coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
-        fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
-        return suppress_parts(merge(coarse, fine, self.nms_iou))
+            found = suppress_parts(_subset(coarse, coarse.scores >= self.score_threshold))
+        else:
+            fine = self.fine.detect(image)
+            self._calls_since_fine = 0
+            self.last_passes = ("coarse", "fine")
+            kept_coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
+            fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
+            found = suppress_parts(merge(kept_coarse, fine, self.nms_iou))
+        self._fine_needed = not seen_surely(found, coarse)
+        return found
+
+
+def seen_surely(found: Detections, coarse: Detections) -> bool:
+    """Whether every person found has a coarse-pass box scoring ``COARSE_SURE`` or more (IoU >= 0.5)."""
+    sure = coarse.boxes[coarse.scores >= COARSE_SURE]
+    if len(found) == 0:
+        return True
+    if len(sure) == 0:
+        return False
+    overlap = box_iou(torch.from_numpy(found.boxes).float(), torch.from_numpy(sure).float()).numpy()
+    return bool((overlap.max(axis=1) >= AGREED_IOU).all())
 
 
 def keep_confident_or_agreed(first: Detections, second: Detections,
