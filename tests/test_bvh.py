@@ -262,8 +262,9 @@ def _pitched(points: np.ndarray, degrees: float) -> np.ndarray:
     return points @ turn.T
 
 
-def test_a_camera_looking_down_is_levelled_so_people_stand_upright(tmp_path):
-    walking = _rotating(t_pose(S1_LENGTHS), turns=0.25, frames=30) + np.linspace(0, 900, 30)[:, None, None]
+def test_a_camera_looking_down_is_levelled_so_people_stand_upright_on_the_floor(tmp_path):
+    walking = _rotating(t_pose(S1_LENGTHS), turns=0.25, frames=30)
+    walking[..., 0] += np.linspace(0, 900, 30)[:, None]  # turning a quarter while stepping right
     seen = _pitched(walking, 25.0)
     spine = [H36M17.index("pelvis"), H36M17.index("thorax")]
     for level, lean in ((True, 0.0), (False, 25.0)):
@@ -273,8 +274,11 @@ def test_a_camera_looking_down_is_levelled_so_people_stand_upright(tmp_path):
         up = positions[:, names.index("Spine1")] - positions[:, names.index("Hips")]
         tilt = np.degrees(np.arccos(up[:, 1] / np.linalg.norm(up, axis=1)))
         np.testing.assert_allclose(tilt, lean, atol=0.5)
-        back = h36m_joints(names, positions, result.camera_to_world)  # still the same camera-frame joints
+        back = h36m_joints(names, positions, result.axes)  # still the same camera-frame joints
         assert np.abs(back - seen).max() < 1.0
+        if level:  # the floor is at Y = 0: the feet stand on it, the hips at leg height (cm)
+            np.testing.assert_allclose(positions[:, names.index("LeftFoot"), 1], 0.0, atol=0.01)
+            np.testing.assert_allclose(positions[:, names.index("Hips"), 1], 89.7, atol=0.01)
         assert np.all(np.diff(back[:, spine[0], 0]) > 0)
 
 
@@ -297,7 +301,7 @@ def test_short_gaps_are_interpolated_and_long_gaps_split_the_file(shared_data, t
     assert [(w.first_frame, w.frames, w.filled) for w in result.written] == [(0, 100, 10), (160, 40, 0)]
     assert "2 parts" in result.notes[0]
     names, positions = fk_by_hand(result.written[0].path)
-    filled = h36m_joints(names, positions, result.camera_to_world)[40:50]  # levelled: mapped back
+    filled = h36m_joints(names, positions, result.axes)[40:50]  # levelled: mapped back
     assert np.linalg.norm(filled - truth[40:50], axis=-1).mean() < 60.0  # walking, 0.2 s bridged
 
 

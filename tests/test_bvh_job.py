@@ -10,7 +10,7 @@ prepare_qt()
 from app.export_dialog import ExportDialog  # noqa: E402
 from app.export_job import ExportRequest  # noqa: E402
 from common.atomic import ExportPathError  # noqa: E402
-from common.bvh.level import scene_levelling  # noqa: E402
+from common.bvh.level import scene_axes  # noqa: E402
 from common.bvh.reader import h36m_joints  # noqa: E402
 from common.exporters import VideoOptions  # noqa: E402
 from common.store import ResultsStore  # noqa: E402
@@ -76,7 +76,7 @@ def test_app_exports_bvh_for_everybody_then_for_the_selected_person(qtbot, windo
     assert errors == [] and sorted(p.name for p in everybody.iterdir()) == ["person_1.bvh", "person_2.bvh"]
     stored = ResultsStore.load(results_file)
     names, positions = fk_by_hand(everybody / "person_2.bvh")
-    pelvis = h36m_joints(names, positions, scene_levelling(stored))[:, 0]
+    pelvis = h36m_joints(names, positions, scene_axes(stored))[:, 0]
     np.testing.assert_allclose(pelvis, stored.track(2).root3d, atol=0.01)  # placed where the app shows them
     assert len(pelvis) == FRAMES - 2
 

@@ -79,7 +79,7 @@ def round_trip(store: ResultsStore, fps_label: str, frame_step: int = 1) -> None
             truth = (series.joints3d + series.root3d[:, None]).astype(np.float64)
             keep = ((series.frames >= written.first_frame) & (series.frames % frame_step == 0)
                     & (frames < written.frames) & np.isfinite(truth).all(axis=(1, 2)))
-            from_file = read_h36m_joints(written.path, result.camera_to_world)
+            from_file = read_h36m_joints(written.path, result.axes)
             error = np.linalg.norm(from_file[frames[keep]] - truth[keep], axis=-1)
             lengths = bone_lengths(series.joints3d[np.isfinite(series.joints3d).all(axis=(1, 2))])
             change = bone_change(truth[keep], lengths)[:, 1:]

@@ -11,13 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from common.atomic import ExportPathError
-from common.bvh.level import scene_levelling
+from common.bvh.level import CAMERA_AXES, SceneAxes, scene_axes
 from common.bvh.motion import BvhMotion, solve_motion
 from common.bvh.segments import split_track
-from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
+from common.bvh.skeleton import bone_lengths
 from common.bvh.writer import write_bvh
 from common.store import ResultsStore, TrackSeries
 
@@ -38,7 +36,7 @@ class BvhOptions:
 
     frame_step: int = 1  # keep every n-th video frame (as the annotated video does)
     max_gap_seconds: float = 0.5  # gaps up to this long are interpolated; longer ones split the file
-    level: bool = True  # turn the scene so the people's median up is +Y (see common.bvh.level)
+    level: bool = True  # people's median up to +Y, floor at Y = 0 (see common.bvh.level); else camera axes
 
     def __post_init__(self) -> None:
         if self.frame_step < 1:
@@ -66,7 +64,7 @@ class WrittenBvh:
 class BvhExport:
     written: list[WrittenBvh] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # people or stretches left out, and why
-    camera_to_world: np.ndarray = field(default_factory=lambda: CAMERA_TO_BVH)  # camera mm → file axes
+    axes: SceneAxes = CAMERA_AXES  # camera frame → the files' world
 
     def report(self) -> list[str]:
         """Where each file starts in the video (to line people up in an animation tool), then the notes."""
@@ -93,14 +91,14 @@ def check_bvh_folder(folder: str | Path) -> Path:
     return folder
 
 
-def track_motions(series: TrackSeries, fps: float, options: BvhOptions, to_world: np.ndarray = CAMERA_TO_BVH
+def track_motions(series: TrackSeries, fps: float, options: BvhOptions, axes: SceneAxes = CAMERA_AXES
                   ) -> tuple[list[tuple[int, BvhMotion, int]], list[str]]:
     """The animations of one person: (first video frame, motion, filled frames) per part, and notes."""
     split = split_track(series, options.frame_step, options.max_gap_frames(fps))
     if not split.parts:
         return [], split.notes
     lengths = bone_lengths(split.usable_joints)
-    motions = [(part.first_frame, solve_motion(part.joints, part.root, lengths, options.frame_time(fps), to_world),
+    motions = [(part.first_frame, solve_motion(part.joints, part.root, lengths, options.frame_time(fps), axes),
                 part.filled) for part in split.parts]
     return motions, split.notes
 
@@ -119,12 +117,12 @@ def export_bvh(store: ResultsStore, folder: str | Path, track_ids: Iterable[int]
     ids = store.track_ids() if track_ids is None else [int(i) for i in track_ids]
     if not ids:
         raise NothingToExport("nothing to export as BVH: no person was tracked")
-    result = BvhExport(camera_to_world=scene_levelling(store) if options.level else CAMERA_TO_BVH)
+    result = BvhExport(axes=scene_axes(store) if options.level else CAMERA_AXES)
     pending = []
     for done, track_id in enumerate(ids, 1):
         if cancelled is not None and cancelled():
             raise BvhExportCancelled("BVH export cancelled")
-        motions, notes = track_motions(store.track(track_id), store.fps, options, result.camera_to_world)
+        motions, notes = track_motions(store.track(track_id), store.fps, options, result.axes)
         result.notes += notes
         pending += [(track_id, part, *motion) for part, motion in enumerate(motions, 1)]
         if progress is not None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from common.bvh.euler import choose_order, to_euler
-from common.bvh.skeleton import BVH_JOINTS, CAMERA_TO_BVH, MM_PER_UNIT, joint_offsets
+from common.bvh.level import CAMERA_AXES, SceneAxes
+from common.bvh.skeleton import BVH_JOINTS, MM_PER_UNIT, joint_offsets
 from common.bvh.solver import local_rotations
 from common.skeleton import H36M17
 
@@ -28,25 +29,25 @@ class BvhMotion:
 
 
 def standing_root(lengths_mm: np.ndarray) -> np.ndarray:
-    """Hips position (cm) of an unplaced person: straight legs on the floor (Y = 0) under the origin."""
+    """Hips position (cm) of an unplaced person: straight legs on the floor (Y = 0) at the origin."""
     leg = lengths_mm[H36M17.index("r_knee")] + lengths_mm[H36M17.index("r_ankle")]
     return np.array([0.0, leg / MM_PER_UNIT, 0.0])
 
 
 def solve_motion(joints_mm: np.ndarray, root_mm: np.ndarray | None, lengths_mm: np.ndarray,
-                 frame_time: float, to_world: np.ndarray = CAMERA_TO_BVH) -> BvhMotion:
+                 frame_time: float, axes: SceneAxes = CAMERA_AXES) -> BvhMotion:
     """Solve the animation of root-relative camera-frame joints (N, 17, 3) and their root (N, 3).
 
     ``root_mm`` None (a person never placed in the scene) stands the hips at leg height above
-    the origin. ``lengths_mm`` fixes the skeleton (see skeleton.bone_lengths). ``to_world`` turns
-    the camera frame into the BVH world (see common.bvh.level).
+    the origin, feet on the floor. ``lengths_mm`` fixes the skeleton (see skeleton.bone_lengths).
+    ``axes`` turn the camera frame into the file's world (see common.bvh.level).
     """
     joints_mm = np.asarray(joints_mm, np.float64)
-    world = joints_mm @ to_world.T
+    world = joints_mm @ axes.rotation.T
     if root_mm is None:
         root = np.broadcast_to(standing_root(lengths_mm), (len(world), 3))
     else:
-        root = (np.asarray(root_mm, np.float64) @ to_world.T) / MM_PER_UNIT
+        root = axes.to_world(np.asarray(root_mm, np.float64)) / MM_PER_UNIT
     root = root + world[:, H36M17.index("pelvis")] / MM_PER_UNIT
     local = local_rotations(world)
     orders = [choose_order(local[:, j]) for j in range(len(BVH_JOINTS))]

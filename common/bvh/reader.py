@@ -10,7 +10,8 @@ from pathlib import Path
 import bvhio
 import numpy as np
 
-from common.bvh.skeleton import BVH_JOINTS, CAMERA_TO_BVH, MM_PER_UNIT
+from common.bvh.level import CAMERA_AXES, SceneAxes
+from common.bvh.skeleton import BVH_JOINTS, MM_PER_UNIT
 
 
 @dataclass
@@ -37,20 +38,18 @@ def world_positions(path: str | Path) -> BvhPositions:
     return BvhPositions([joint.Name for joint in joints], parents, positions, frame_time)
 
 
-def h36m_joints(names: list[str], positions: np.ndarray, camera_to_world: np.ndarray = CAMERA_TO_BVH
-                ) -> np.ndarray:
+def h36m_joints(names: list[str], positions: np.ndarray, axes: SceneAxes = CAMERA_AXES) -> np.ndarray:
     """Our H36M-17 joints (F, 17, 3), camera frame, mm, from the world positions of a file we wrote.
 
-    ``camera_to_world`` is the export's (``BvhExport.camera_to_world``; the default for an
-    export without levelling).
+    ``axes`` are the export's (``BvhExport.axes``; the default for an export without levelling).
     """
     out = np.zeros((len(positions), 17, 3))
     for joint in BVH_JOINTS:
         out[:, joint.site] = positions[:, names.index(joint.name)]
-    return out * MM_PER_UNIT @ camera_to_world
+    return axes.to_camera(out * MM_PER_UNIT)
 
 
-def read_h36m_joints(path: str | Path, camera_to_world: np.ndarray = CAMERA_TO_BVH) -> np.ndarray:
+def read_h36m_joints(path: str | Path, axes: SceneAxes = CAMERA_AXES) -> np.ndarray:
     """The H36M-17 joints (F, 17, 3) a PoseScope BVH file animates, camera frame, mm (FK by bvhio)."""
     read = world_positions(path)
-    return h36m_joints(read.names, read.positions, camera_to_world)
+    return h36m_joints(read.names, read.positions, axes)
