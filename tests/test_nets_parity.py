@@ -22,20 +22,11 @@ PX, UNIT = 1e-3, 1e-4
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.synthetic.npz"))
 
 
-def _vtest_frame(shared_data, index: int = 200) -> np.ndarray:
-    import cv2
-    from conftest import require
-
-    cap = cv2.VideoCapture(str(require(shared_data / "media" / "vtest.avi")))
-    cap.set(cv2.CAP_PROP_POS_FRAMES, index)
-    ok, frame = cap.read()
-    assert ok
-    return frame[:, :, ::-1].copy()
-
-
 @pytest.fixture(scope="module")
 def frame(shared_data):
     """vtest.avi frame 200 (768x576, six people and more)."""
+    from test_detection import _vtest_frame
+
     return _vtest_frame(shared_data)
 
 
