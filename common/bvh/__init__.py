@@ -1,8 +1,9 @@
 """BVH animation export: each tracked person as a skeleton animation for Blender, MotionBuilder & co.
 
 One door: :func:`export_bvh` (store → ``person_<id>.bvh`` files). The rooms behind it:
-skeleton (hierarchy, rest pose, axes, units), segments (time grid, gaps), solver (inverse
-kinematics), euler (orders, unwrapping), motion (one animation in memory), writer (the file).
+skeleton (hierarchy, rest pose, axes, units), level (upright axes, floor), segments (time grid,
+gaps), solver (inverse kinematics), euler (orders, unwrapping), motion (one animation in
+memory), writer (the file), reader (a file back to joints, for checks).
 See docs/bvh.md.
 """
 from common.bvh.export import (BvhExport, BvhExportCancelled, BvhOptions, NothingToExport, WrittenBvh,
