@@ -20,7 +20,7 @@ import numpy as np
 
 from common.bvh import BvhOptions, export_bvh
 from common.bvh.reader import read_h36m_joints, world_positions
-from common.bvh.skeleton import CAMERA_TO_BVH, bone_lengths
+from common.bvh.skeleton import CAMERA_TO_BVH, MM_PER_UNIT, bone_lengths
 from common.colors import track_color
 from common.paths import shared_data_dir
 from common.skeleton import H36M17
@@ -138,10 +138,15 @@ def cmu_report(frames: int) -> None:
     round_trip(store_of_track(joints, 120.0), "120 fps")
 
 
-VIEWS = {  # BVH world (Y up) to 2D, x right and y up
-    "camera": lambda p: p[..., :2] / -p[..., 2:3],  # from the video's camera at the origin, looking down -Z
-    "side": lambda p: np.stack([-p[..., 2], p[..., 1]], -1),  # from +X: depth across, height up
-}
+def camera_view(height_cm: float):
+    """Perspective from where the video's camera stood (0, height, 0), looking level down -Z."""
+    return lambda p: np.stack([p[..., 0], p[..., 1] - height_cm], -1) / -p[..., 2:3]
+
+
+def side_view(p: np.ndarray) -> np.ndarray:
+    """From +X: depth across, height up."""
+    return np.stack([-p[..., 2], p[..., 1]], -1)
+
 
 
 def _draw_row(people: list, times: np.ndarray, project, height: int, follow: bool) -> np.ndarray:
@@ -181,7 +186,7 @@ def _draw_row(people: list, times: np.ndarray, project, height: int, follow: boo
 def render(store_path: Path, out: Path, panels: int, height: int) -> None:
     """Stick figures of a few frames of every person's BVH, drawn from the files read back by bvhio.
 
-    Top row: everybody, seen from the video's camera. Below: the longest-tracked person up
+    Top row: everybody, seen from where the video's camera stood (levelled). Below: the longest-tracked person up
     close, from the camera and from the side (+X), so uprightness and proportions show.
     """
     store = ResultsStore.load(store_path)
@@ -191,9 +196,10 @@ def render(store_path: Path, out: Path, panels: int, height: int) -> None:
     longest = max(people, key=lambda p: p[0].frames)
     start = longest[0].first_frame
     times = np.linspace(start, start + longest[0].frames - 1, panels).round().astype(int)
-    rows = [_draw_row(people, times, VIEWS["camera"], height, follow=False),
-            _draw_row([longest], times, VIEWS["camera"], height, follow=True),
-            _draw_row([longest], times, VIEWS["side"], height, follow=True)]
+    camera = camera_view(result.axes.camera_height_mm / MM_PER_UNIT)
+    rows = [_draw_row(people, times, camera, height, follow=False),
+            _draw_row([longest], times, camera, height, follow=True),
+            _draw_row([longest], times, side_view, height, follow=True)]
     width = max(r.shape[1] for r in rows)
     picture = np.concatenate([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255)
                               for r in rows], 0)
