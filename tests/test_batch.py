@@ -124,5 +124,6 @@ def test_a_cluster_address_with_nobody_there_fails_fast(tmp_path, capsys):
     code, err = _batch([str(video), "--out", str(out), "--address", f"127.0.0.1:{free_port()}"], capsys)
     assert code == 2 and "no Ray cluster answers at 127.0.0.1" in err
     assert os.listdir(out) == []
-    code, err = _batch([str(video), "--out", str(out), "--address", "somewhere"], capsys)
+    code, err = _batch([str(video), "--out", str(tmp_path / "out2"), "--address", "somewhere"], capsys)
     assert code == 2 and "HOST:PORT" in err
+    assert not (tmp_path / "out2").exists()  # usage errors are found before the folder is made

@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 from common.atomic import ExportPathError
+from pipeline.batch.cluster import split_address
 from pipeline.batch.driver import BatchReport, BatchRequest, run_batch
 from pipeline.batch.inputs import discover_videos
-from pipeline.batch.layout import available_exports
+from pipeline.batch.layout import EXPORT_SUFFIXES
 from pipeline.batch.summary import exit_code, summary_lines
 from pipeline.factory import add_pipeline_arguments, options_from_args
 
@@ -28,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="video files, folders (searched recursively) or globs (quote them)")
     parser.add_argument("--out", required=True, help="output folder: OUT/<video>/<video>.<ext> and a manifest")
-    for export in available_exports():
+    for export in EXPORT_SUFFIXES:
         parser.add_argument(f"--{export}", action="store_true", help=EXPORT_HELP[export])
     parser.add_argument("--address", help="join a running Ray cluster: 'auto' or HOST:PORT "
                                           "(default: start a local Ray on this machine)")
@@ -58,9 +59,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--max-frames must be at least 1")
     if args.workers is not None and args.workers < 1:
         raise ValueError("--workers must be at least 1")
-    exports = [e for e in available_exports() if getattr(args, e)] or ["json"]
-    request = BatchRequest(discover_videos(args.inputs), prepare_out_dir(args.out), exports,
-                           options_from_args(args), args.max_frames, args.address, args.workers, args.force)
+    if args.address not in (None, "auto"):
+        split_address(args.address)
+    exports = [e for e in EXPORT_SUFFIXES if getattr(args, e)] or ["json"]
+    options, videos = options_from_args(args), discover_videos(args.inputs)
+    request = BatchRequest(videos, prepare_out_dir(args.out), exports, options, args.max_frames,
+                           args.address, args.workers, args.force)  # the folder is made once all else is valid
     report = BatchReport()
     start = time.perf_counter()
     try:

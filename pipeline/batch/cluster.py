@@ -21,13 +21,19 @@ class ClusterUnreachable(ConnectionError):
     """No Ray cluster answers at the address given, or it refuses us."""
 
 
+def split_address(address: str) -> tuple[str, int]:
+    """HOST:PORT -> (host, port); anything else is a usage error."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ValueError(f"--address {address!r}: use 'auto' or HOST:PORT (e.g. 10.0.0.5:6379)")
+    return host, int(port)
+
+
 def _probe(address: str) -> None:
     """Fail in seconds, not minutes (ray.init retries a silent address for a long time)."""
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit():
-        raise ValueError(f"--address {address!r}: use 'auto' or HOST:PORT (e.g. 10.0.0.5:6379)")
+    host, port = split_address(address)
     try:
-        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
     except OSError as exc:
         raise ClusterUnreachable(
             f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one there with "

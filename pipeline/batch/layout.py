@@ -7,19 +7,12 @@ so a rerun with more inputs never moves existing results.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from pathlib import Path
 
 from pipeline.video_job import ExportTargets
 
 # Export name (an ExportTargets field and a CLI flag) -> file suffix; BVH is a folder of one file per person.
 EXPORT_SUFFIXES = {"json": ".jsonl", "csv": ".csv", "mp4": ".mp4", "bvh": "_bvh"}
-
-
-def available_exports() -> list[str]:
-    """The exports batch offers: those that the job (ExportTargets) knows how to write."""
-    known = {f.name for f in fields(ExportTargets)}
-    return [name for name in EXPORT_SUFFIXES if name in known]
 
 
 def assign_names(videos: Iterable[Path], known: Mapping[str, str]) -> dict[Path, str]:

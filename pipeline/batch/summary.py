@@ -4,8 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.batch.driver import BatchReport
-from pipeline.batch.manifest import DONE
+from pipeline.batch.manifest import DONE, MANIFEST_NAME
 from pipeline.batch.worker import CANCELLED
+
+MAX_NOTES = 10  # notes (what an export left out) are in the manifest; the terminal shows the first few
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -47,7 +49,9 @@ def summary_lines(report: BatchReport) -> list[str]:
         lines += ["", *_table(["worker", "node", "videos", "frames", "busy s", "fps", "load s"], rows)]
     noted = [r for r in done if r.reason]
     if noted:
-        lines += ["", "notes:", *_table(["video", "note"], [[str(r.video), r.reason] for r in noted])]
+        lines += ["", "notes:", *_table(["video", "note"], [[str(r.video), r.reason] for r in noted[:MAX_NOTES]])]
+        if len(noted) > MAX_NOTES:
+            lines.append(f"... and {len(noted) - MAX_NOTES} more in {MANIFEST_NAME}")
     if failed:
         lines += ["", "failed:", *_table(["video", "status", "reason"],
                                          [[str(r.video), r.status, r.reason] for r in failed])]

@@ -1,15 +1,19 @@
 """The two-node check: a head and a second node (1 CPU each) on this machine, 6 short clips (one
-truncated), then a rerun that must skip them all.
+truncated), then a rerun that must skip them all, then a forced rerun stopped by Ctrl+C.
 
     python -m pipeline.batch.two_node_check [--clips 6] [--frames 6]
 
-Prints both runs' summaries and PASS/FAIL for: both nodes used, the bad clip reported, the others
-done, everything skipped the second time. Exit code 0 when all hold.
+Prints the runs' summaries and PASS/FAIL for: both nodes used, the bad clip reported, the others
+done, everything skipped the second time, and the interrupted run exiting 130 with no temporary
+file left and a readable manifest. Exit code 0 when all hold.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +40,9 @@ def check(clips: int, frames: int) -> bool:
             second = cli.main(args)
             second_s = time.perf_counter() - second_start
             after = json.loads((out / MANIFEST_NAME).read_text())["videos"]
+            interrupted = interrupt(args + ["--force"], out / MANIFEST_NAME)
+            leftovers = [p.name for p in out.rglob(".*")]
+            readable = bool(json.loads((out / MANIFEST_NAME).read_text())["videos"])
     done = [r for r in records.values() if r["status"] == DONE]
     bad = [r for r in records.values() if r["status"] == BAD_INPUT]
     nodes = {r["node"] for r in done}
@@ -45,10 +52,30 @@ def check(clips: int, frames: int) -> bool:
         f"the truncated clip reported: {[r['reason'] for r in bad]}": len(bad) == 1 and "truncated" in bad[0]["reason"],
         f"videos done on {len(nodes)} nodes: {sorted(n[:8] for n in nodes)}": len(nodes) == 2,
         f"second run skipped everything in {second_s:.1f} s (manifest unchanged, exit {second})": after == records,
+        f"Ctrl+C after the first result: exit {interrupted}, temporaries left {leftovers}, manifest readable":
+            interrupted == 130 and not leftovers and readable,
     }
     for text, ok in checks.items():
         print(("PASS " if ok else "FAIL ") + text)
     return all(checks.values())
+
+
+def interrupt(args: list[str], manifest: Path, timeout_s: float = 300.0) -> int | None:
+    """Run ``main.py ARGS`` in its own process group, send it SIGINT (as a terminal's Ctrl+C would)
+    once the manifest records a result, and return its exit code."""
+    before = manifest.stat().st_mtime_ns
+    process = subprocess.Popen([sys.executable, "main.py", *args], cwd=Path(cli.__file__).parent,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout_s
+    while manifest.stat().st_mtime_ns == before and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return None
 
 
 def main() -> int:
