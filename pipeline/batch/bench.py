@@ -61,8 +61,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="posescope-batch-bench-") as tmp:
         make_bench_clips(Path(tmp) / "clips", args.clips, args.frames, args.width)
         videos = discover_videos([str(Path(tmp) / "clips")])
-        for workers in args.workers:
-            request = BatchRequest(videos, Path(tmp) / f"out{workers}", ["json"], options_from_args(args),
+        for run, workers in enumerate(args.workers):
+            request = BatchRequest(videos, Path(tmp) / f"out{run}", ["json"], options_from_args(args),
                                    workers=workers)
             request.out_dir.mkdir()
             load_before = os.getloadavg()[0]
