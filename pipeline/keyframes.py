@@ -117,7 +117,8 @@ class KeypointFollower:
         boxes = self.boxes + np.concatenate([shift, shift], axis=1)
         scores = _mean_confident_score(poses.scores, now)
         alive = now.sum(axis=1) >= MIN_CONFIDENT_JOINTS
-        return (Detections(boxes[alive], scores[alive]),
+        joints = np.concatenate([poses.keypoints, poses.scores[..., None]], axis=-1)[alive]  # for appearance bands
+        return (Detections(boxes[alive], scores[alive], joints if poses.layout == "coco17" else None),
                 Poses2D(poses.keypoints[alive], poses.scores[alive], poses.layout))
 
 
