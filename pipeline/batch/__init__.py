@@ -13,6 +13,6 @@ One concept per module:
 - :mod:`cli`       the command line (the door).
 
 Scripts: :mod:`bench` (throughput with 1 and 2 local workers) and :mod:`two_node_check` (a
-two-node cluster simulated on this machine with ``ray start``); :mod:`sample_clips` cuts the short
-clips both use.
+two-node cluster simulated on this machine with ``ray start``, see :mod:`local_cluster`, which the
+tests use too); :mod:`sample_clips` cuts the short clips they use. Docs: docs/scale.md.
 """

@@ -6,7 +6,6 @@ environment), so every node needs the project at that path (a shared folder or t
 from __future__ import annotations
 
 import logging
-import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from common.paths import REPO_ROOT
 
 CONNECT_TIMEOUT_S = 5.0
+LOCAL_OBJECT_STORE_BYTES = 256 * 2**20
 
 
 class ClusterUnreachable(ConnectionError):
@@ -53,8 +53,10 @@ def ray_session(address: str | None) -> Iterator[dict[str, float]]:
         _probe(address)
     try:
         if address is None:
-            ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False, logging_level=logging.ERROR,
-                     log_to_driver=False, runtime_env=runtime_env)
+            # Ray counts the cores itself (cgroup limits included); only small results travel
+            # through its object store, so a small one spares the machine's shared memory.
+            ray.init(address="local", include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                     logging_level=logging.ERROR, log_to_driver=False, runtime_env=runtime_env)
         else:
             ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
                      runtime_env=runtime_env)
