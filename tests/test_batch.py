@@ -7,6 +7,7 @@ import pytest
 
 import main as cli
 from pipeline.batch.cluster import plan_workers
+from pipeline.batch.driver import BatchRequest, plan_jobs
 from pipeline.batch.inputs import discover_videos
 from pipeline.batch.layout import assign_names, export_targets
 from pipeline.batch.local_cluster import free_port
@@ -127,3 +128,21 @@ def test_a_cluster_address_with_nobody_there_fails_fast(tmp_path, capsys):
     code, err = _batch([str(video), "--out", str(tmp_path / "out2"), "--address", "somewhere"], capsys)
     assert code == 2 and "HOST:PORT" in err
     assert not (tmp_path / "out2").exists()  # usage errors are found before the folder is made
+
+
+def test_force_redoes_what_the_manifest_says_is_done(tmp_path):
+    video = _touch(tmp_path / "v.mp4", b"video")
+    out = tmp_path / "out"
+    options = PipelineOptions(lift=False)
+    fp = Fingerprint.of(video)
+    manifest = Manifest(out)
+    manifest.record(video.resolve(), VideoRecord("v", fp.size, fp.mtime_ns, DONE, options_hash(options, None),
+                                                 ["json"], ["v/v.jsonl"]))
+    _touch(out / "v" / "v.jsonl")
+    request = BatchRequest([video.resolve()], out, ["json"], options)
+    jobs, skipped = plan_jobs(request, manifest)
+    assert (jobs, [s.video for s in skipped]) == ([], [video.resolve()])
+    request.force = True
+    jobs, skipped = plan_jobs(request, manifest)
+    assert [(j.video, j.name, j.targets.json) for j in jobs] == [(video.resolve(), "v", out / "v" / "v.jsonl")]
+    assert skipped == []
