@@ -16,6 +16,7 @@ from pipeline.pipeline import Pipeline
 
 DETECTOR_SIZES = ("multiscale", "native", "256", "320", "416", "512", "640")
 POSE_MODELS = ("movenet-lightning", "movenet-thunder", "blazepose-full", "multipose", "seresnet")
+LIFTERS = ("single", "temporal")
 
 
 @dataclass
@@ -35,6 +36,9 @@ class PipelineOptions:
     pose_model: str = "movenet-lightning"  # one of POSE_MODELS; multipose: the detector's own joints
     seresnet_weights: str | None = None  # checkpoint for pose_model=seresnet
     lift: bool = True  # 2D -> 3D with the refiner
+    lifter: str = field(default="single", metadata={
+        "choices": LIFTERS, "help": "single: every frame alone; temporal: each person from their track's recent frames "
+        "(live), re-lifted from past and future frames once a file is processed (less accurate so far: docs/refiner.md)"})
     smoothing: bool = True  # One Euro filter on 3D joints
     fov_deg: float = 60.0  # assumed horizontal field of view for placing people in the scene
     threads: int = 0  # CPU threads for torch; 0 keeps torch's default (all cores). 1 is best on a busy machine
@@ -49,6 +53,8 @@ class PipelineOptions:
             raise ValueError("pose model seresnet needs --seresnet-weights (no pretrained weights ship)")
         if self.runtime not in RUNTIMES:
             raise ValueError(f"unknown runtime {self.runtime!r}; choose from {', '.join(RUNTIMES)}")
+        if self.lifter not in LIFTERS:
+            raise ValueError(f"unknown lifter {self.lifter!r}; choose from {', '.join(LIFTERS)}")
         if self.detect_every < 1:
             raise ValueError("detect_every must be >= 1")
         if self.detector_size not in ("multiscale", "native") and not str(self.detector_size).isdigit():
@@ -80,7 +86,6 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     """The configured pipeline on the chosen device (models load here, once)."""
     from pipeline.placement import RootPlacer
     from pipeline.smoother import OneEuroSmoother
-    from refiner import Lifter
     from tracking import make_tracker
 
     options = options or PipelineOptions()
@@ -91,7 +96,7 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     confirm = "min_hits" if options.tracker == "sort" else "n_init"  # Deep SORT's name for it
     tracker = make_tracker(options.tracker, max_age=options.max_age, **{confirm: options.min_hits})
     estimator = _estimator(options, device)
-    lifter = Lifter.load(device=device, runtime=options.runtime) if options.lift else None
+    lifter = _lifter(options, device) if options.lift else None
     return Pipeline(detector, tracker, estimator, lifter,
                     placer=RootPlacer(options.fov_deg) if lifter else None,
                     smoother=OneEuroSmoother() if lifter and options.smoothing else None,
@@ -117,3 +122,13 @@ def _estimator(options: PipelineOptions, device: str):
     from pose import make_estimator
 
     return make_estimator(options.pose_model, device=device, runtime=options.runtime)
+
+
+def _lifter(options: PipelineOptions, device: str):
+    from refiner import Lifter
+
+    if options.lifter == "temporal":
+        from refiner.temporal_lifter import TrackLifter
+
+        return TrackLifter.load(device=device, runtime=options.runtime)
+    return Lifter.load(device=device, runtime=options.runtime)

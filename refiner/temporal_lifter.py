@@ -90,14 +90,14 @@ class TrackLifter:
     @classmethod
     def load(cls, causal: str | Path | None = None, twosided: str | Path | None = None,
              single: str | Path | None = None, device: str | torch.device | None = None,
-             runtime: str | None = None, **options) -> "TrackLifter":
+             runtime: str = "auto", **options) -> "TrackLifter":
         """The shipped (or given) causal and two-sided weights, and the single-frame refiner as fallback
         (run by ``runtime``, see nets.runtime; the temporal networks run in torch)."""
         dev = pick_device(str(device) if device else None)
         causal_model, causal_stats, _ = load_temporal(causal or DEFAULT_WEIGHTS["causal"], "causal")
         two_model, two_stats, _ = load_temporal(twosided or DEFAULT_WEIGHTS["twosided"], "twosided")
-        single_lifter = Lifter.load(single, device=dev, **({"runtime": runtime} if runtime else {}))
-        return cls((causal_model, causal_stats), single_lifter, (two_model, two_stats), dev, **options)
+        return cls((causal_model, causal_stats), Lifter.load(single, device=dev, runtime=runtime),
+                   (two_model, two_stats), dev, **options)
 
     @property
     def description(self) -> str:
