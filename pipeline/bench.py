@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_pipeline_arguments(parser)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process so far, all threads (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -77,15 +83,17 @@ def run(args: argparse.Namespace) -> float:
             if bar.n in checkpoints:  # memory must stay flat over a long stream
                 rss_at[checkpoints[bar.n]] = peak_rss_mb()
 
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         done = pipeline.run(source, store, on_result=count, max_frames=args.frames)
         elapsed = time.perf_counter() - start
+        cores = (cpu_seconds() - cpu_start) / elapsed if elapsed > 0 else 0.0
         bar.close()
     fps = done / elapsed if elapsed > 0 else 0.0
     print(f"device={pipeline.device} stages={','.join(pipeline.stages) or 'none'} frames={done} "
           f"distinct_track_ids={len(store.track_ids())}")
     for stage, ms in pipeline.timers.median_ms().items():
         print(f"  {stage:<10} median {ms:7.2f} ms")
+    print(f"CPU used: {cores:.2f} cores on average (below the machine's count: waits, or a busy machine)")
     print(f"start-up (not in fps): models loaded in {load_s:.2f} s, first frame {first_frame_ms:.0f} ms")
     print(f"marginal cost per extra person: {marginal_ms_per_person(per_frame):.2f} ms")
     print("peak RSS at " + ", ".join(f"{k}: {v:.0f} MB" for k, v in rss_at.items()))
