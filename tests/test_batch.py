@@ -119,7 +119,7 @@ def test_an_output_folder_that_cannot_be_written_is_bad_usage(tmp_path, capsys):
     assert blocker.read_bytes() == b"a file"
 
 
-def test_a_cluster_address_with_nobody_there_fails_fast(tmp_path, capsys):
+def test_a_cluster_address_with_nobody_there_fails_fast(tmp_path, capsys, monkeypatch):
     video = _touch(tmp_path / "v.mp4")
     out = tmp_path / "out"
     code, err = _batch([str(video), "--out", str(out), "--address", f"127.0.0.1:{free_port()}"], capsys)
@@ -128,6 +128,9 @@ def test_a_cluster_address_with_nobody_there_fails_fast(tmp_path, capsys):
     code, err = _batch([str(video), "--out", str(tmp_path / "out2"), "--address", "somewhere"], capsys)
     assert code == 2 and "HOST:PORT" in err
     assert not (tmp_path / "out2").exists()  # usage errors are found before the folder is made
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{free_port()}")  # what --address auto follows first
+    code, err = _batch([str(video), "--out", str(out), "--address", "auto"], capsys)
+    assert code == 2 and "no Ray cluster answers at" in err  # Ray resolves 127.0.0.1 to this node's IP
 
 
 def test_force_redoes_what_the_manifest_says_is_done(tmp_path):

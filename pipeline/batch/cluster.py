@@ -40,6 +40,21 @@ def _probe(address: str) -> None:
             f"`ray start --head --port={port}` or check the address") from exc
 
 
+def _auto_address() -> str:
+    """What ``--address auto`` means to Ray (RAY_ADDRESS, else the last ``ray start`` on this machine),
+    resolved here so that it can be probed: the record outlives a stopped cluster."""
+    from ray._private.services import canonicalize_bootstrap_address  # ray is pinned (requirements.txt)
+
+    try:
+        address = canonicalize_bootstrap_address("auto")
+    except (ConnectionError, ValueError) as exc:
+        raise ClusterUnreachable(f"--address auto: {exc}") from exc
+    if address is None:
+        raise ClusterUnreachable("--address auto: no Ray cluster was started on this machine "
+                                 "(`ray start`) and RAY_ADDRESS is not set; give HOST:PORT")
+    return address
+
+
 @contextmanager
 def ray_session(address: str | None) -> Iterator[dict[str, float]]:
     """Connect (``address``) or start a local Ray; yields the cluster's resources; always leaves it.
@@ -49,7 +64,9 @@ def ray_session(address: str | None) -> Iterator[dict[str, float]]:
     import ray
 
     runtime_env = {"env_vars": {"PYTHONPATH": str(REPO_ROOT)}}
-    if address not in (None, "auto"):
+    if address == "auto":
+        address = _auto_address()
+    if address is not None:
         _probe(address)
     try:
         if address is None:
