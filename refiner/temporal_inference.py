@@ -2,6 +2,8 @@
 path used by validation, evaluation, the live (causal) stage and the two-sided pass over files."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -18,25 +20,29 @@ def _as_tensors(joints2d, visible) -> tuple[torch.Tensor, torch.Tensor]:
     return j.float(), v.bool()
 
 
-def _predict_mm(model: nn.Module, stats: TargetStats, joints2d: torch.Tensor, visible: torch.Tensor,
-                device: torch.device | str) -> tuple[torch.Tensor, torch.Tensor]:
+def _predict_mm(model: nn.Module, net: Callable[[torch.Tensor], torch.Tensor], stats: TargetStats,
+                joints2d: torch.Tensor, visible: torch.Tensor, device: torch.device | str
+                ) -> tuple[torch.Tensor, torch.Tensor]:
     features, ok = window_features(joints2d, visible, model.output_index)
-    return stats.denormalize(model(features.to(device))).cpu(), ok
+    return stats.denormalize(net(features.to(device)).to(device)).cpu(), ok
 
 
 @torch.inference_mode()
 def lift_windows(model: nn.Module, stats: TargetStats, joints2d: np.ndarray | torch.Tensor,
                  visible: np.ndarray | torch.Tensor, style: str, flip_test: bool = False,
-                 batch_size: int = 4096, device: torch.device | str = "cpu") -> np.ndarray:
+                 batch_size: int = 4096, device: torch.device | str = "cpu",
+                 net: Callable[[torch.Tensor], torch.Tensor] | None = None) -> np.ndarray:
     """2D windows ``(M, T, 17, 2)`` px + visibility → root-relative mm ``(M, 17, 3)`` of each window's
-    output frame (NaN where it cannot be lifted). ``flip_test`` averages with the mirrored input's answer."""
+    output frame (NaN where it cannot be lifted). ``flip_test`` averages with the mirrored input's answer.
+    ``net`` runs the network instead of ``model`` itself (e.g. ONNX Runtime via nets.open_network)."""
     model.eval()
+    net = net or model
     j, v = apply_style(*_as_tensors(joints2d, visible), style)
     out = []
     for i in range(0, len(j), batch_size):
-        pred, ok = _predict_mm(model, stats, j[i:i + batch_size], v[i:i + batch_size], device)
+        pred, ok = _predict_mm(model, net, stats, j[i:i + batch_size], v[i:i + batch_size], device)
         if flip_test:
-            mirrored, _ = _predict_mm(model, stats, *mirror(j[i:i + batch_size], v[i:i + batch_size]), device)
+            mirrored, _ = _predict_mm(model, net, stats, *mirror(j[i:i + batch_size], v[i:i + batch_size]), device)
             pred = (pred + mirrored[:, FLIP] * MIRROR_X) / 2
         pred[~ok] = float("nan")
         out.append(pred)

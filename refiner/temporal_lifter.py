@@ -26,11 +26,13 @@ from common.device import pick_device
 from common.paths import WEIGHTS_DIR
 from common.skeleton import to_h36m17
 from common.types import Poses2D, Poses3D
+from nets import open_network
+from nets.onnx_export import BATCH
 from refiner.inputs import MIN_VISIBLE
 from refiner.lifter import DEFAULT_SCORE_THRESHOLD, Lifter
 from refiner.target import TargetStats
 from refiner.temporal_inference import lift_track, lift_windows
-from refiner.temporal_windows import MODEL_HZ, track_windows
+from refiner.temporal_windows import FEATURES_PER_FRAME, MODEL_HZ, track_windows
 from refiner.weights import load_temporal
 
 DEFAULT_WEIGHTS = {v: WEIGHTS_DIR / f"refiner_temporal_{v}.safetensors" for v in ("causal", "twosided")}
@@ -73,9 +75,13 @@ class TrackLifter:
     def __init__(self, causal: tuple[torch.nn.Module, TargetStats], single: Lifter,
                  twosided: tuple[torch.nn.Module, TargetStats] | None = None, device: torch.device | str = "cpu",
                  score_threshold: float = DEFAULT_SCORE_THRESHOLD, max_gap_s: float = DEFAULT_MAX_GAP_S,
-                 min_history: int = DEFAULT_MIN_HISTORY) -> None:
+                 min_history: int = DEFAULT_MIN_HISTORY, runtime: str = "torch") -> None:
         self.device = torch.device(device)
         self.causal = self._on_device(causal)
+        # the live network runs where the other stages' do (ONNX Runtime on the CPU with runtime="auto")
+        self._causal_net = open_network(self.causal[0], "refiner-temporal-causal",
+                                        (BATCH, self.causal[0].receptive_field, FEATURES_PER_FRAME),
+                                        self.device, runtime, half_on_cuda=False)
         self.twosided = self._on_device(twosided) if twosided is not None else None
         self.single = single
         self.score_threshold, self.max_gap_s, self.min_history = score_threshold, max_gap_s, min_history
@@ -92,12 +98,12 @@ class TrackLifter:
              single: str | Path | None = None, device: str | torch.device | None = None,
              runtime: str = "auto", **options) -> "TrackLifter":
         """The shipped (or given) causal and two-sided weights, and the single-frame refiner as fallback
-        (run by ``runtime``, see nets.runtime; the temporal networks run in torch)."""
+        (run by ``runtime``, see nets.runtime; so is the live causal network, the two-sided one runs in torch)."""
         dev = pick_device(str(device) if device else None)
         causal_model, causal_stats, _ = load_temporal(causal or DEFAULT_WEIGHTS["causal"], "causal")
         two_model, two_stats, _ = load_temporal(twosided or DEFAULT_WEIGHTS["twosided"], "twosided")
         return cls((causal_model, causal_stats), Lifter.load(single, device=dev, runtime=runtime),
-                   (two_model, two_stats), dev, **options)
+                   (two_model, two_stats), dev, runtime=runtime, **options)
 
     @property
     def description(self) -> str:
@@ -138,7 +144,8 @@ class TrackLifter:
             times, j, v = (np.stack(x) for x in zip(*(h.padded(longest) for h in histories)))
             j2, vis = track_windows(times, j, v, np.full((len(rows), 1), float(timestamp)),
                                     self.causal[0].receptive_field, True)
-            out[rows] = lift_windows(*self.causal, j2[:, 0], vis[:, 0], _style(poses2d.layout), device=self.device)
+            out[rows] = lift_windows(*self.causal, j2[:, 0], vis[:, 0], _style(poses2d.layout), device=self.device,
+                                     net=self._causal_net)
         return Poses3D(out)
 
     def _history(self, track_id: int, timestamp: float) -> _History:
