@@ -194,15 +194,25 @@ def train(architecture: str, cfg: dict, out: Path, resume: bool = False, threads
         row = {"epoch": epoch + 1, "seconds": round(time.time() - t0, 1), "lr": scheduler.get_last_lr()[0],
                **{f"train_{k}": v / n_batches for k, v in sums.items()}, **validate(model, stats, val_sets)}
         score = np.mean([row[k] for k in ("gt_p1", "gt_coco_p1") if k in row]) if val_sets else -epoch
-        save_weights(out / "last.safetensors", model, architecture, model_cfg, stats, extra)
-        if score < best:
-            best = float(score)
-            save_weights(out / "best.safetensors", model, architecture, model_cfg, stats, extra)
-        save_state(out / "state.safetensors", optimizer, scheduler, epoch + 1, best, generator)
-        with open(out / "log.jsonl", "a") as log:
-            log.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+        best = save_epoch(out, row, score, best, (model, architecture, model_cfg, stats, extra),
+                          (optimizer, scheduler, generator))
     return row
+
+
+def save_epoch(out: Path, row: dict, score: float, best: float, weights: tuple, state: tuple) -> float:
+    """Checkpoint a finished epoch: ``last`` (and, when ``score`` beats ``best``, ``best``) weights from
+    ``weights`` = (model, architecture, model config, stats, extra), the resume state from ``state`` =
+    (optimizer, scheduler, generator) and a ``log.jsonl`` line; returns the best score so far."""
+    save_weights(out / "last.safetensors", *weights)
+    if score < best:
+        best = float(score)
+        save_weights(out / "best.safetensors", *weights)
+    optimizer, scheduler, generator = state
+    save_state(out / "state.safetensors", optimizer, scheduler, row["epoch"], best, generator)
+    with open(out / "log.jsonl", "a") as log:
+        log.write(json.dumps(row) + "\n")
+    print(json.dumps(row), flush=True)
+    return best
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,6 @@ Seeded and resumable like refiner.train (``last``/``best``/``state`` safetensors
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -28,8 +27,8 @@ from refiner.target import TargetStats
 from refiner.temporal_inference import lift_windows
 from refiner.temporal_training_data import TrackSet, load_track_sets
 from refiner.temporal_windows import mirror, window_features
-from refiner.train import load_config, load_state, resolve, save_state
-from refiner.weights import load_weights, save_weights
+from refiner.train import load_config, load_state, resolve, save_epoch
+from refiner.weights import load_weights
 
 MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
 
@@ -147,14 +146,8 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
         row = {"epoch": epoch + 1, "seconds": round(time.time() - t0, 1), "lr": scheduler.get_last_lr()[0],
                "train_supervised": total / steps_per_epoch, **validate(model, stats, val_sets)}
         score = np.mean([row[k] for k in ("gt_p1", "gt_coco_p1") if k in row]) if val_sets else -epoch
-        save_weights(out / "last.safetensors", model, "temporal", model_cfg, stats, extra)
-        if score < best:
-            best = float(score)
-            save_weights(out / "best.safetensors", model, "temporal", model_cfg, stats, extra)
-        save_state(out / "state.safetensors", optimizer, scheduler, epoch + 1, best, generator)
-        with open(out / "log.jsonl", "a") as log:
-            log.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+        best = save_epoch(out, row, score, best, (model, "temporal", model_cfg, stats, extra),
+                          (optimizer, scheduler, generator))
     return row
 
 
