@@ -9,7 +9,6 @@ cannot start (not installed, export or load failing twice) falls back to torch w
 """
 from __future__ import annotations
 
-import logging
 import warnings
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from nets.onnx_cache import build, onnx_path
 from nets.onnx_export import INPUT_NAME, OUTPUT_KIND_KEY, InputSpec
 
 RUNTIMES = ("auto", "onnxruntime", "torch")
-log = logging.getLogger(__name__)
 
 
 class RuntimeStartError(RuntimeError):
