@@ -14,7 +14,9 @@ same network:
 
 The passes are merged: a box scores ``score_threshold`` or more, or at least ``AGREED_SCORE`` when
 the other pass found it too (IoU >= 0.5: two views agreeing on a half-hidden person); a fine box
-taller than ``FINE_MAX_FRACTION`` of the frame is dropped (the coarse pass owns large people);
+taller than ``FINE_MAX_FRACTION`` of the frame is dropped (the coarse pass owns large people), and
+so is a coarse box shorter than ``COARSE_MIN_FRACTION`` of it when the fine pass ran (at 256 px two
+small people side by side can read as one);
 boxes overlapping by IoU >= ``nms_iou`` keep the best one; and a box lying inside a larger box,
 markedly shorter and either about as wide or level with its top, is a part of that person (the
 upper-body or head box of a close-up) and is dropped.
@@ -33,6 +35,7 @@ AGREED_SCORE = 0.1  # lowest score kept when both passes found the person
 AGREED_IOU = 0.5
 COARSE_SURE = 0.3  # the fine pass may rest only while the coarse pass scores everyone found this high
 FINE_MAX_FRACTION = 0.6  # fine-pass boxes taller than this share of the frame height are dropped
+COARSE_MIN_FRACTION = 0.25  # with the fine pass run, coarse boxes shorter than this share are dropped
 PART_CONTAINED = 0.85  # share of a box's area inside a larger box for it to be a part of it
 PART_MAX_HEIGHT = 0.8  # a part is at most this share of the whole box's height, and either
 PART_MIN_WIDTH = 0.6  # ... at least this share of its width (upper body), or
@@ -72,6 +75,7 @@ class MultiScaleDetector:
             self.last_passes = ("coarse", "fine")
             kept_coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
             fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
+            kept_coarse = _subset(kept_coarse, _heights(kept_coarse.boxes) >= COARSE_MIN_FRACTION * height)
             found = suppress_parts(merge(kept_coarse, fine, self.nms_iou))
         self._fine_needed = not seen_surely(found, coarse)
         return found
