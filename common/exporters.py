@@ -159,9 +159,9 @@ class GifWriter:
     def close(self) -> None:
         if not self._frames:
             raise ValueError(f"no frames to write to {self.path}")
-        with atomic_path(self.path, suffix=".gif") as tmp:
+        with atomic_path(self.path, suffix=".gif") as tmp:  # optimize: lossless, 3x smaller on vtest
             self._frames[0].save(tmp, format="GIF", save_all=True, append_images=self._frames[1:],
-                                 duration=int(round(1000 / self.fps)), loop=0, optimize=False)
+                                 duration=int(round(1000 / self.fps)), loop=0, optimize=True)
         self._frames = []
 
     def abort(self) -> None:
