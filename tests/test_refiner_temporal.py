@@ -253,3 +253,14 @@ def test_two_sided_relift_of_a_store_replaces_every_tracks_3d():
     assert np.isfinite(out.frame(19).poses3d.root).all() and len(out) == 20
     single = Pipeline(object(), object(), lifter=lifter.single)
     assert relift_store(store, single) is store  # a single-frame lifter cannot look ahead
+
+
+def test_pipeline_option_chooses_the_lifter_and_refuses_unknown_ones():
+    from pipeline.factory import PipelineOptions
+    from pipeline.relift import lifter_description
+
+    assert PipelineOptions().lifter == "single" and PipelineOptions(lifter="temporal").lifter == "temporal"
+    with pytest.raises(ValueError, match="unknown lifter 'x'"):
+        PipelineOptions(lifter="x")
+    assert lifter_description(track_lifter()).startswith("temporal (9 frames at 25 Hz, causal live")
+    assert lifter_description(single_lifter()) == "single-frame (linear)"
