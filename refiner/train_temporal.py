@@ -28,7 +28,7 @@ from refiner.temporal_inference import lift_windows
 from refiner.temporal_training_data import TrackSet, load_track_sets
 from refiner.temporal_windows import mirror, window_features
 from refiner.train import load_config, load_state, resolve, save_epoch
-from refiner.weights import load_weights
+from refiner.weights import load_temporal, load_weights
 
 MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
 
@@ -88,8 +88,9 @@ def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple])
     return out
 
 
-def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None) -> dict:
-    """Run the configured training; returns the last epoch's log row."""
+def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None, init: Path | None = None) -> dict:
+    """Run the configured training (from ``init`` weights of the same variant, if given, with their
+    normalisation, a fresh optimiser and schedule); returns the last epoch's log row."""
     if threads:
         torch.set_num_threads(threads)
     tcfg, data, aug = cfg["train"], cfg["data"], cfg["augment"]
@@ -102,6 +103,9 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
     model = build_model("temporal", model_cfg)
     val_sets = validation_windows(cfg, model)
     stats = TargetStats.fit(gt.target)
+    if init is not None:
+        start_model, stats, _ = load_temporal(init, "causal" if model.causal else "twosided")
+        model.load_state_dict(start_model.state_dict())
     print(f"loaded {len(gt)} GT + {len(sh) if sh else 0} SH frames in {time.time() - t_load:.0f} s; "
           f"receptive field {model.receptive_field}, {sum(p.numel() for p in model.parameters())} parameters",
           file=sys.stderr)
@@ -158,9 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=3")
     parser.add_argument("--resume", action="store_true", help="continue from --out/state.safetensors")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument("--init", type=Path, default=None, help="start from these weights (fine-tuning)")
     args = parser.parse_args(argv)
     cfg = load_config(args.cfg, args.set)
-    train(cfg, Path(args.out or REPO_ROOT / "checkpoints" / Path(args.cfg).stem), args.resume, args.threads)
+    train(cfg, Path(args.out or REPO_ROOT / "checkpoints" / Path(args.cfg).stem), args.resume, args.threads, args.init)
 
 
 if __name__ == "__main__":

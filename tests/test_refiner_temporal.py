@@ -193,6 +193,11 @@ def test_training_and_evaluation_run_on_the_synthetic_dataset(tmp_path):
     assert np.isfinite(row["train_supervised"]) and np.isfinite(row["gt_p1"])
     cfg["train"]["epochs"] = 2
     assert train(cfg, tmp_path / "ckpt", resume=True)["epoch"] == 2
+    cfg["train"]["epochs"] = 1
+    assert np.isfinite(train(cfg, tmp_path / "ft", init=tmp_path / "ckpt" / "last.safetensors")["gt_p1"])
+    cfg["model_config"]["causal"] = False
+    with pytest.raises(WeightsError, match="causal temporal lifter"):  # fine-tuning keeps the variant
+        train(cfg, tmp_path / "ft2", init=tmp_path / "ckpt" / "last.safetensors")
     out = tmp_path / "eval.json"
     evaluate_main(["--data", str(data), "--subjects", "S8", "--models", "causal", "--causal",
                    str(tmp_path / "ckpt" / "last.safetensors"), "--json", str(out)])
