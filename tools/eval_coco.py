@@ -5,7 +5,7 @@
 Pose estimators get the ground-truth boxes; we report mean OKS (COCO sigmas, object scale =
 annotated area) and PCK@0.5 torso-normalised (a joint is correct when within 0.5 x the
 distance between the left shoulder and the right hip; people without both are left out).
-The detector (native-size MultiPose) is scored by recall at IoU 0.5 against all non-crowd
+The default detector (multiscale MultiPose, docs/footage.md) is scored by recall at IoU 0.5 against all non-crowd
 person boxes, and against the keypoint-annotated people only.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common.paths import shared_data_dir  # noqa: E402
 from common.skeleton import blazepose33_to_coco17  # noqa: E402
-from detection import PersonDetector  # noqa: E402
+from detection import MultiScaleDetector, PersonDetector  # noqa: E402
 from pose import make_estimator  # noqa: E402
 
 SIGMAS = np.array([0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072, 0.062, 0.062,
@@ -80,9 +80,10 @@ def main() -> None:
         print(f"{name}: mean OKS {np.mean(oks_all):.3f} over {len(oks_all)} people; "
               f"PCK@0.5 (torso) {np.mean(pck_all):.3f} over {len(pck_all)} people")
 
-    detector = PersonDetector(device="cpu")
+    detector = MultiScaleDetector(PersonDetector(device="cpu"))
     hits_all, hits_kp, n_det = 0, 0, 0
     for image_id, frame in frames.items():
+        detector.reset()  # unrelated images: each starts a stream
         det = detector.detect(frame)
         n_det += len(det)
         for a in (p for p in people if p["image_id"] == image_id):
