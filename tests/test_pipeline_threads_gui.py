@@ -4,23 +4,12 @@ from __future__ import annotations
 import time
 
 from app import processing
-from common.types import Detections, Tracks
 from pipeline.pipeline import Pipeline
 from tests.media_fixtures import write_mp4
-from tests.test_app_window import errors, no_models, settings, wait_idle, window  # noqa: F401 (fixtures)
+from tests.test_app_window import _NoTracks, _SlowDetector, wait_idle
+from tests.test_app_window import errors, no_models, settings, window  # noqa: F401 (fixtures)
 
 FRAMES = 24
-
-
-class _SlowNobodyDetector:
-    def detect(self, image):
-        time.sleep(0.03)
-        return Detections.empty()
-
-
-class _NoTracks:
-    def update(self, detections, image=None):
-        return Tracks.empty()
 
 
 def test_slow_drawing_skips_frames_on_screen_but_stores_every_result(qtbot, window, no_models, errors,
@@ -46,7 +35,7 @@ def test_slow_drawing_skips_frames_on_screen_but_stores_every_result(qtbot, wind
 
 def test_scrubbing_back_while_processing_stops_following(qtbot, window, errors, monkeypatch, tmp_path):
     monkeypatch.setattr(processing, "build_pipeline",
-                        lambda options: Pipeline(detector=_SlowNobodyDetector(), tracker=_NoTracks()))
+                        lambda options: Pipeline(detector=_SlowDetector(), tracker=_NoTracks()))
     video = write_mp4(tmp_path / "v.mp4", frames=FRAMES)
     window.open_input(str(video))
     qtbot.waitUntil(lambda: window.current_frame >= 3, timeout=20_000)
