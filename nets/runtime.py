@@ -9,6 +9,7 @@ cannot start (not installed, export or load failing twice) falls back to torch w
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -130,15 +131,30 @@ def _session(path: Path, threads: int):
     """A session with graph optimisations on, sequential execution, ``threads`` intra-op threads.
 
     Idle intra-op threads sleep instead of spinning: the pipeline's other stages need the cores
-    (lightning, 2 threads, busy machine: 132 ms per call without spinning, 166 ms with).
+    (lightning, 2 threads, busy machine: 132 ms per call without spinning, 166 ms with). All
+    sessions share one memory arena that grows by what is asked, not by powers of two (vtest.avi,
+    detector + lightning + lifter: peak RSS 1075 MB instead of 1115 MB with an arena per session).
     """
     import onnxruntime as ort
 
+    _register_shared_arena()
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.use_env_allocators", "1")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # errors only
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+@functools.cache
+def _register_shared_arena() -> None:
+    """One CPU arena for every session of this process (registered once: ONNX Runtime refuses twice)."""
+    import onnxruntime as ort
+
+    same_as_requested = 1  # arena_extend_strategy kSameAsRequested; 0 = kNextPowerOfTwo
+    config = ort.OrtArenaCfg(0, same_as_requested, -1, -1)  # no limit, default chunk and dead-bytes sizes
+    info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
+    ort.create_and_register_allocator(info, config)
