@@ -134,8 +134,8 @@ def _session(path: Path, threads: int):
     (lightning, 2 threads, busy machine: 132 ms per call without spinning, 166 ms with). Memory:
     all sessions share one arena that grows by what is asked, not by powers of two; no memory
     pattern (it keeps a block per input shape, and the detector runs at two sizes) and no
-    pre-packed weight copies. The default pipeline on vtest.avi peaks at 1045 MB so, as in torch
-    (1036 MB), instead of 1140 MB, at no measurable cost (detector 576x768: 379 vs 428 ms).
+    pre-packed weight copies: peak RSS stays at torch's level (docs/runtime.md), ~95 MB below
+    ONNX Runtime's defaults on vtest.avi, at no measurable speed cost.
     """
     import onnxruntime as ort
 
