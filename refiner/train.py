@@ -132,14 +132,21 @@ def load_state(path: Path, optimizer: torch.optim.Optimizer, scheduler, generato
     return int(meta["epoch"]), float(meta["best"])
 
 
-def train(architecture: str, cfg: dict, out: Path, resume: bool = False, threads: int | None = None) -> dict:
-    """Run the configured training; returns the last epoch's log row."""
+def start_run(cfg: dict, out: Path, threads: int | None) -> tuple[dict, dict, dict, torch.Generator]:
+    """Threads, seeds and output folder of a training run; the config's train/data/augment sections
+    and the seeded generator that draws its batches (shared by every refiner training script)."""
     if threads:
         torch.set_num_threads(threads)
     tcfg, data, aug = cfg["train"], cfg["data"], cfg["augment"]
     torch.manual_seed(tcfg.get("seed", 0))
     generator = torch.Generator().manual_seed(tcfg.get("seed", 0))
     out.mkdir(parents=True, exist_ok=True)
+    return tcfg, data, aug, generator
+
+
+def train(architecture: str, cfg: dict, out: Path, resume: bool = False, threads: int | None = None) -> dict:
+    """Run the configured training; returns the last epoch's log row."""
+    tcfg, data, aug, generator = start_run(cfg, out, threads)
 
     train_set = TrainingSet.load(resolve(data["dir"]), data["train_subjects"], data["gt_stride"], data.get("sh_stride", 0))
     val_sets = validation_sets(cfg)

@@ -27,7 +27,7 @@ from refiner.target import TargetStats
 from refiner.temporal_inference import lift_windows
 from refiner.temporal_training_data import TrackSet, load_track_sets
 from refiner.temporal_windows import mirror, window_features
-from refiner.train import load_config, load_state, resolve, save_epoch
+from refiner.train import load_config, load_state, resolve, save_epoch, start_run
 from refiner.weights import load_temporal, load_weights
 
 MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
@@ -91,12 +91,7 @@ def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple])
 def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None, init: Path | None = None) -> dict:
     """Run the configured training (from ``init`` weights of the same variant, if given, with their
     normalisation, a fresh optimiser and schedule); returns the last epoch's log row."""
-    if threads:
-        torch.set_num_threads(threads)
-    tcfg, data, aug = cfg["train"], cfg["data"], cfg["augment"]
-    torch.manual_seed(tcfg.get("seed", 0))
-    generator = torch.Generator().manual_seed(tcfg.get("seed", 0))
-    out.mkdir(parents=True, exist_ok=True)
+    tcfg, data, aug, generator = start_run(cfg, out, threads)
     t_load = time.time()
     gt, sh = load_track_sets(resolve(data["dir"]), data["train_subjects"], data.get("sh_fraction", 0) > 0)
     model_cfg = cfg["model_config"]
