@@ -85,7 +85,7 @@ class Pipeline:
                                  np.zeros(0), frame_size=frame.size)
             if self.detector is None:
                 return result
-            detections, detection_poses = self._detect_or_follow(image)
+            detections, detection_poses = self._detect_or_follow(image, frame.size)
             if detection_poses is not None:
                 detection_poses = clip_to_frame(detection_poses, frame.size)
             if self.estimator is not None:
@@ -117,9 +117,10 @@ class Pipeline:
             root = self._root_smoother.smooth(track_ids, timestamp, root[:, None])[:, 0]
         return Poses3D(joints, root)
 
-    def _detect_or_follow(self, image: np.ndarray) -> tuple[Detections, Poses2D | None]:
+    def _detect_or_follow(self, image: np.ndarray, frame_size: tuple[int, int]
+                          ) -> tuple[Detections, Poses2D | None]:
         """Detections and their 2D joints: by the detector on keyframes, else by following joints."""
-        if self.estimator is None or self.schedule.is_keyframe(self.follower, _size(image)):
+        if self.estimator is None or self.schedule.is_keyframe(self.follower, frame_size):
             with self.timers.time("detect"):
                 detections = self.detector.detect(image)
             return detections, self._detection_poses(image, detections)
@@ -166,10 +167,6 @@ class Pipeline:
                     on_result(frame, result)
                 done += 1
         return done
-
-
-def _size(image: np.ndarray) -> tuple[int, int]:
-    return int(image.shape[1]), int(image.shape[0])
 
 
 def _rows(poses: Poses2D, indices: np.ndarray) -> Poses2D:
