@@ -74,17 +74,26 @@ def bone_symmetry(pred_mm: torch.Tensor) -> torch.Tensor:
     return torch.stack([(length(lb) - length(rb)) ** 2 for lb, rb in SYMMETRIC_BONES]).mean() / _UNIT ** 2
 
 
+def label_free_terms(pred_mm: torch.Tensor, features: torch.Tensor, style_mask: dict[str, torch.Tensor],
+                     weights: dict[str, float]) -> dict[str, torch.Tensor]:
+    """The enabled terms that need neither 3D labels nor a second pass through the model (reprojection
+    onto ``features``, the ``(N, 17, 3)`` input of the predicted frame, and bone symmetry)."""
+    parts = {}
+    if weights.get("reprojection", 0) > 0:
+        parts["reprojection"] = reprojection(pred_mm, features, style_mask)
+    if weights.get("symmetry", 0) > 0:
+        parts["symmetry"] = bone_symmetry(pred_mm)
+    return parts
+
+
 def total_loss(model: torch.nn.Module, stats: TargetStats, features: torch.Tensor, target_mm: torch.Tensor,
                style_mask: dict[str, torch.Tensor], weights: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
     """Weighted sum of the supervised loss and the enabled self-supervised ones, with a breakdown."""
     output = model(features)
     parts = {"supervised": supervised(output, stats.normalize(target_mm))}
     pred_mm = stats.denormalize(output)
-    if weights.get("reprojection", 0) > 0:
-        parts["reprojection"] = reprojection(pred_mm, features, style_mask)
+    parts.update(label_free_terms(pred_mm, features, style_mask, weights))
     if weights.get("cycle", 0) > 0:
         parts["cycle"] = rotation_cycle(pred_mm, features, style_mask, lambda f: stats.denormalize(model(f)))
-    if weights.get("symmetry", 0) > 0:
-        parts["symmetry"] = bone_symmetry(pred_mm)
     loss = parts["supervised"] + sum(weights[k] * v for k, v in parts.items() if k != "supervised")
     return loss, {k: float(v.detach()) for k, v in parts.items()}

@@ -7,13 +7,14 @@ with the mocap of the same sequence and camera.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from refiner.h36m_data import ViewSequence, load_views, pelvis_rays
+from refiner.humaneva_data import load_humaneva
 from refiner.temporal_windows import resample, window_offsets
 from refiner.viewing_frame import to_viewing_frame
 
@@ -44,6 +45,10 @@ class TrackSet:
                         torch.from_numpy(np.concatenate([t[2] for t in tracks]).astype(np.float32)),
                         torch.from_numpy(start), torch.from_numpy(np.repeat(offsets[1:], lengths)),
                         torch.full((int(lengths.sum()),), detected))
+
+    def without_targets(self) -> "TrackSet":
+        """The same 2D with NaN for the 3D: a 2D-only (unlabelled) set that cannot leak labels."""
+        return replace(self, target=torch.full_like(self.target, float("nan")))
 
     def windows(self, frames: torch.Tensor, strides: torch.Tensor, receptive_field: int, causal: bool,
                 keep_before: torch.Tensor | None = None, keep_after: torch.Tensor | None = None
@@ -91,3 +96,10 @@ def load_track_sets(data_dir: str | Path, subjects: list[str], with_detections: 
         sh = TrackSet.from_tracks(detection_tracks(load_views(data_dir, subjects, "sh"), gt_views), detected=True)
     return gt, sh
 
+
+
+def humaneva_track_set(data_dir: str | Path, split: str = "Train") -> TrackSet:
+    """HumanEva 2D tracks (60 Hz, 'sh' input style), without 3D: unlabelled data for adaptation."""
+    tracks = load_humaneva(data_dir, split)
+    return TrackSet.from_tracks([(t.joints2d, t.visible, np.full((len(t.joints2d), 17, 3), np.nan, np.float32))
+                                 for t in tracks], detected=True)

@@ -5,6 +5,10 @@ each step draws output frames at random, builds their windows at a random tempor
 frame-rate augmentation around the model's 25 Hz), sometimes cut short as at a track's start or end,
 and applies the single-frame refiner's augmentations per window (mirror, input style, masked joints).
 Seeded and resumable like refiner.train (``last``/``best``/``state`` safetensors, ``log.jsonl``).
+
+Self-supervision (config ``unlabelled`` + ``loss``): part of each batch comes from 2D-only tracks
+(Human3.6M subjects whose 3D is never read, or HumanEva's 2D for cross-dataset adaptation) and is
+trained by the label-free terms of refiner.losses (reprojection, bone symmetry) alone.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import argparse
 import math
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +26,17 @@ from tqdm import tqdm
 from common.metrics import mpjpe, p_mpjpe
 from common.paths import REPO_ROOT
 from refiner.augment import FLIP, MIRROR_X, apply_styles, drop_joints, style_rows
-from refiner.losses import supervised
+from refiner.losses import label_free_terms, supervised
 from refiner.models import build_model
 from refiner.target import TargetStats
 from refiner.temporal_inference import lift_windows
-from refiner.temporal_training_data import TrackSet, load_track_sets
+from refiner.temporal_training_data import TrackSet, humaneva_track_set, load_track_sets
 from refiner.temporal_windows import mirror, window_features
 from refiner.train import load_config, load_state, resolve, save_epoch, start_run
 from refiner.weights import load_temporal, load_weights
 
 MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
+FRAME_FEATURES = 17 * 3  # a window frame's (x, y, visible) features; the motion features follow
 
 
 def draw_frames(tracks: TrackSet, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -38,8 +44,9 @@ def draw_frames(tracks: TrackSet, n: int, generator: torch.Generator) -> torch.T
 
 
 def batch_windows(tracks: TrackSet, frames: torch.Tensor, model: torch.nn.Module, aug: dict,
-                  generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """Augmented window features ``(B, T, F)`` and viewing-frame targets ``(B, 17, 3)`` mm."""
+                  generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """Augmented window features ``(B, T, F)``, viewing-frame targets ``(B, 17, 3)`` mm and each
+    window's input style (``{style: (B,) mask}``)."""
     b, rf = len(frames), model.receptive_field
     choices = torch.tensor([int(k) for k in aug["strides"]])
     probs = torch.tensor([float(p) for p in aug["strides"].values()])
@@ -64,7 +71,42 @@ def batch_windows(tracks: TrackSet, frames: torch.Tensor, model: torch.nn.Module
     j2, vis = apply_styles(j2.reshape(-1, 17, 2), vis.reshape(-1, 17), flat)
     vis = drop_joints(vis, aug.get("joint_dropout", 0.0), generator)
     features, _ = window_features(j2.view(b, rf, 17, 2), vis.view(b, rf, 17), model.output_index)
-    return features, target
+    return features, target, rows
+
+
+Source = tuple[TrackSet, float, dict]  # tracks, share of the batch, augmentation
+
+
+def mixed_batch(sources: list[Source], n: int, model: torch.nn.Module, generator: torch.Generator
+                ) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """``n`` windows drawn from several track sets by their shares (the last takes the rounding)."""
+    parts, left = [], n
+    for i, (tracks, share, aug) in enumerate(sources):
+        k = left if i == len(sources) - 1 else min(left, int(round(n * share)))
+        left -= k
+        if k:
+            parts.append(batch_windows(tracks, draw_frames(tracks, k, generator), model, aug, generator))
+    features, target = torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
+    styles = {s for p in parts for s in p[2]}
+    rows = {s: torch.cat([p[2].get(s, torch.zeros(len(p[0]), dtype=torch.bool)) for p in parts]) for s in styles}
+    return features, target, rows
+
+
+def unlabelled_sources(cfg: dict, aug: dict) -> list[Source]:
+    """2D-only windows for the self-supervised terms (config ``unlabelled``): Human3.6M subjects whose 3D
+    is never read, or HumanEva's 2D (cross-dataset adaptation)."""
+    spec = cfg.get("unlabelled")
+    if not spec:
+        return []
+    u_aug = {**aug, "strides": spec.get("strides", aug["strides"])}
+    if spec["source"] == "humaneva":
+        return [(humaneva_track_set(resolve(spec["dir"]), spec.get("split", "Train")), 1.0, u_aug)]
+    if spec["source"] != "h36m":
+        raise ValueError(f"unknown unlabelled source {spec['source']!r}; use h36m or humaneva")
+    sh_fraction = spec.get("sh_fraction", 0.0)
+    gt, sh = load_track_sets(resolve(spec["dir"]), spec["subjects"], sh_fraction > 0)
+    sources = [(gt.without_targets(), 1.0 - sh_fraction, u_aug)]
+    return sources + ([(sh.without_targets(), sh_fraction, u_aug)] if sh is not None else [])
 
 
 def validation_windows(cfg: dict, model: torch.nn.Module) -> dict[str, tuple]:
@@ -122,28 +164,37 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
         print(f"resumed {out} at epoch {start}", file=sys.stderr)
 
     sh_fraction = data.get("sh_fraction", 0.0) if sh is not None else 0.0
+    labelled = [(gt, 1.0 - sh_fraction, aug)] + ([(sh, sh_fraction, aug)] if sh_fraction else [])
+    unlabelled = unlabelled_sources(cfg, aug)
+    n_unlabelled = int(round(batch * cfg["unlabelled"].get("fraction", 0.5))) if unlabelled else 0
+    weights = cfg.get("loss", {})
     row: dict = {}
     for epoch in range(start, epochs):
         model.train()
-        t0, total = time.time(), 0.0
+        t0, totals = time.time(), defaultdict(float)
         bar = tqdm(range(steps_per_epoch), desc=f"temporal epoch {epoch + 1}/{epochs}", leave=False, mininterval=5.0)
         for _ in bar:
-            n_sh = int(round(batch * sh_fraction))
-            parts = [batch_windows(gt, draw_frames(gt, batch - n_sh, generator), model, aug, generator)]
-            if n_sh:
-                parts.append(batch_windows(sh, draw_frames(sh, n_sh, generator), model, aug, generator))
-            features, target = (torch.cat(x) for x in zip(*parts))
-            loss = supervised(model(features), stats.normalize(target))
+            features, target, _ = mixed_batch(labelled, batch - n_unlabelled, model, generator)
+            if n_unlabelled:  # one forward pass, so batch norm sees labelled and unlabelled windows together
+                u_features, _, u_rows = mixed_batch(unlabelled, n_unlabelled, model, generator)
+                features = torch.cat([features, u_features])
+            output = model(features)
+            parts = {"supervised": supervised(output[:len(target)], stats.normalize(target))}
+            if n_unlabelled:
+                frame = u_features[:, model.output_index, :FRAME_FEATURES].reshape(-1, 17, 3)
+                parts.update(label_free_terms(stats.denormalize(output[len(target):]), frame, u_rows, weights))
+            loss = parts["supervised"] + sum(weights[k] * v for k, v in parts.items() if k != "supervised")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if tcfg.get("max_grad_norm"):
                 torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg["max_grad_norm"])
             optimizer.step()
             scheduler.step()
-            total += float(loss.detach())
-            bar.set_postfix(loss=f"{float(loss.detach()):.4f}", refresh=False)
+            for k, v in parts.items():
+                totals[k] += float(v.detach())
+            bar.set_postfix(loss=f"{float(parts['supervised'].detach()):.4f}", refresh=False)
         row = {"epoch": epoch + 1, "seconds": round(time.time() - t0, 1), "lr": scheduler.get_last_lr()[0],
-               "train_supervised": total / steps_per_epoch, **validate(model, stats, val_sets)}
+               **{f"train_{k}": v / steps_per_epoch for k, v in totals.items()}, **validate(model, stats, val_sets)}
         score = np.mean([row[k] for k in ("gt_p1", "gt_coco_p1") if k in row]) if val_sets else -epoch
         best = save_epoch(out, row, score, best, (model, "temporal", model_cfg, stats, extra),
                           (optimizer, scheduler, generator))
