@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--frame-step", type=int, default=1, help="write every n-th frame")
     parser.add_argument("--bitrate", help="MP4 bitrate, e.g. 4M (default: quality-based)")
     parser.add_argument("--with-3d", action="store_true", help="draw the 3D scene beside the frame")
+    parser.add_argument("--adapt-steps", type=int, default=0, metavar="N",
+                        help="opt-in, with --lifter temporal: before the two-sided re-lift, adapt the lifter to this "
+                        "video's own 2D tracks for N steps (e.g. 100; docs/refiner.md, 'Test-time adaptation')")
     add_pipeline_arguments(parser)
 
 
@@ -45,8 +48,12 @@ def run(args: argparse.Namespace) -> int:
                             gif=args.gif, json=args.json, csv=args.csv, store=args.store,
                             bvh=args.bvh)
     targets.check_writable()  # before the models load
+    options = options_from_args(args)
+    if args.adapt_steps < 0 or (args.adapt_steps and options.lifter != "temporal"):
+        raise ValueError("--adapt-steps needs a positive number of steps and --lifter temporal "
+                         "(it adapts the temporal lifter's two-sided re-lift)")
     loading = time.perf_counter()
-    pipeline = build_pipeline(options_from_args(args))
+    pipeline = build_pipeline(options)
     load_s = time.perf_counter() - loading
     bar = tqdm(total=None, unit="frame", desc="processing", dynamic_ncols=True)
 
@@ -56,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         bar.set_postfix(people=people, refresh=False)
 
     try:
-        summary = process_video(args.input, targets, pipeline, video_options, args.max_frames, progress)
+        summary = process_video(args.input, targets, pipeline, video_options, args.max_frames, progress,
+                                adapt_steps=args.adapt_steps)
     finally:
         bar.close()
     if summary.disconnected:

@@ -34,18 +34,27 @@ def lifter_description(lifter) -> str:
 
 
 def relift_store(store: ResultsStore, pipeline: Pipeline, cancelled: Callable[[], bool] | None = None,
-                 progress: bool = False) -> ResultsStore:
+                 progress: bool = False, adapt_steps: int = 0) -> ResultsStore:
     """A new store with every track's 3D from the two-sided model (the store itself is not changed);
-    raises :class:`~pipeline.pipeline.Cancelled` when ``cancelled()`` turns true between tracks."""
+    raises :class:`~pipeline.pipeline.Cancelled` when ``cancelled()`` turns true between tracks.
+    ``adapt_steps`` > 0 first adapts the model to this video's own 2D tracks (refiner.adapt, opt-in)."""
     if not can_relift(pipeline) or store.layout2d is None:
         return store
     lifter: TrackLifter = pipeline.lifter
+    twosided = None
+    if adapt_steps > 0:
+        tracks_2d = [(t.timestamps, t.kp2d, t.kp2d_scores) for t in map(store.track, store.track_ids())]
+        with tqdm(total=adapt_steps, desc="adapting to this video") as bar:
+            twosided = lifter.adapted_twosided(tracks_2d, store.layout2d, adapt_steps,
+                                               progress=lambda step, _: bar.update(1), cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise Cancelled("cancelled while adapting to the video")
     relifted: dict[tuple[int, int], np.ndarray] = {}
     for track_id in tqdm(store.track_ids(), desc="two-sided re-lift", disable=not progress):
         if cancelled is not None and cancelled():
             raise Cancelled("cancelled during the two-sided re-lift")
         track = store.track(track_id)
-        joints = lifter.lift_track_offline(track.timestamps, track.kp2d, track.kp2d_scores, store.layout2d)
+        joints = lifter.lift_track_offline(track.timestamps, track.kp2d, track.kp2d_scores, store.layout2d, twosided)
         relifted.update({(int(f), track_id): j for f, j in zip(track.frames, joints)})
     smoother = pipeline.smoother
     root_smoother = OneEuroSmoother(smoother.config) if isinstance(smoother, OneEuroSmoother) else None

@@ -74,8 +74,10 @@ Progress = Callable[[int, "int | None", int], None]  # frames done, total (None:
 
 def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
                   video_options: VideoOptions | None = None, max_frames: int | None = None,
-                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> JobSummary:
-    """Run ``pipeline`` over the video ``spec`` and write every export in ``targets``."""
+                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                  adapt_steps: int = 0) -> JobSummary:
+    """Run ``pipeline`` over the video ``spec`` and write every export in ``targets`` (``adapt_steps``:
+    test-time adaptation of the temporal lifter's two-sided re-lift, pipeline.relift)."""
     video_options = video_options or VideoOptions()
     targets.check_writable()
     with open_source(spec) as source:
@@ -103,7 +105,7 @@ def process_video(spec: str, targets: ExportTargets, pipeline: Pipeline,
             done = pipeline.run(source, store, on_result=on_result, cancelled=cancelled, max_frames=max_frames)
         seconds = time.perf_counter() - start
         disconnected, name = source.disconnected, source.name
-    store = relift_store(store, pipeline, cancelled)  # temporal lifter: every track again, two-sided
+    store = relift_store(store, pipeline, cancelled, adapt_steps=adapt_steps)  # temporal lifter: two-sided
     if targets.json:
         write_jsonl(store, targets.json)
     if targets.csv:

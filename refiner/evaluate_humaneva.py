@@ -7,6 +7,10 @@ Each Validate (chunk, camera) track is lifted from its 2D ground truth mapped to
 their 25 Hz as the pipeline does. The 15 shared joints are compared after a similarity Procrustes
 alignment per frame (the 3D is world-frame and HumanEva's joint definitions differ from H36M's, so
 absolute figures carry a skeleton offset; before/after comparisons of the same model do not).
+
+``--adapt-steps N`` measures test-time adaptation (refiner.adapt): before lifting, a temporal model
+is fine-tuned on the 2D of the tracks it is about to lift, one adaptation per (subject, camera), as
+one user's videos from one camera would be.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import torch
 from tqdm import tqdm
 
 from common.metrics import p_mpjpe
+from refiner.adapt import adapt
 from refiner.evaluate_temporal import default_temporal_weights
 from refiner.humaneva_data import H36M_OF_HUMANEVA, INPUT_STYLE, HumanEvaTrack, load_humaneva
 from refiner.inference import lift_joints
@@ -49,12 +54,20 @@ def tables(per_track: list[tuple[HumanEvaTrack, np.ndarray]]) -> dict[str, dict[
             for k, v in sorted(groups.items())}
 
 
-def evaluate(models: dict[str, tuple], tracks: list[HumanEvaTrack], flip_test: bool = True) -> dict[str, dict]:
-    """``{model name: tables}`` for ``models`` ``{name: (module, stats)}``."""
+def evaluate(models: dict[str, tuple], tracks: list[HumanEvaTrack], flip_test: bool = True,
+             adapt_options: dict | None = None) -> dict[str, dict]:
+    """``{model name: tables}`` for ``models`` ``{name: (module, stats)}``; with ``adapt_options``
+    (refiner.adapt.adapt's keywords) temporal models are adapted per (subject, camera) first."""
     rows: dict[str, list] = {name: [] for name in models}
-    for track in tqdm(tracks, desc="HumanEva tracks", mininterval=5.0):
+    groups: dict[tuple[str, str], list[HumanEvaTrack]] = defaultdict(list)
+    for track in tracks:
+        groups[(track.subject, track.camera)].append(track)
+    for group in tqdm(groups.values(), desc="HumanEva subject × camera", mininterval=5.0):
         for name, (model, stats) in models.items():
-            rows[name].append((track, track_p2(name, model, stats, track, flip_test)))
+            if adapt_options and name != "single":
+                model = adapt(model, stats, [(t.times, t.joints2d, t.visible) for t in group], INPUT_STYLE,
+                              **adapt_options)
+            rows[name].extend((track, track_p2(name, model, stats, track, flip_test)) for track in group)
     return {name: tables(r) for name, r in rows.items()}
 
 
@@ -68,13 +81,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--causal", type=Path, default=None, help="causal temporal weights (default: shipped)")
     parser.add_argument("--twosided", type=Path, default=None, help="two-sided temporal weights (default: shipped)")
     parser.add_argument("--no-flip-test", dest="flip_test", action="store_false")
+    parser.add_argument("--adapt-steps", type=int, default=0, help="test-time adaptation steps (0: none)")
+    parser.add_argument("--adapt-lr", type=float, default=1e-4)
+    parser.add_argument("--adapt-symmetry", type=float, default=0.0, help="weight of the bone-symmetry term")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     paths = {"single": args.single or default_weights(), "causal": args.causal or default_temporal_weights("causal"),
              "twosided": args.twosided or default_temporal_weights("twosided")}
     models = {name: (load_weights(paths[name]) if name == "single" else load_temporal(paths[name], name))[:2]
               for name in args.models}
-    result = evaluate(models, load_humaneva(args.data, args.split), args.flip_test)
+    adapt_options = None
+    if args.adapt_steps > 0:
+        adapt_options = {"steps": args.adapt_steps, "lr": args.adapt_lr,
+                         "weights": {"reprojection": 1.0, "symmetry": args.adapt_symmetry}}
+    result = evaluate(models, load_humaneva(args.data, args.split), args.flip_test, adapt_options)
     keys = list(next(iter(result.values())))
     print(f"{'P2 mm':<22}{'frames':>8}" + "".join(f"{n:>12}" for n in result))
     for key in keys:
@@ -82,7 +102,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"weights": {k: str(paths[k]) for k in models}, "split": args.split,
-                                         "flip_test": args.flip_test, "tables": result}, indent=2))
+                                         "flip_test": args.flip_test, "adapt": adapt_options, "tables": result}, indent=2))
     return result
 
 

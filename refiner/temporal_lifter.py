@@ -16,6 +16,7 @@ resampling their histories to the model's 25 Hz (refiner.temporal_windows) and l
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from common.skeleton import to_h36m17
 from common.types import Poses2D, Poses3D
 from nets import open_network
 from nets.onnx_export import BATCH
+from refiner.adapt import adapt
 from refiner.inputs import MIN_VISIBLE
 from refiner.lifter import DEFAULT_SCORE_THRESHOLD, Lifter
 from refiner.target import TargetStats
@@ -159,11 +161,29 @@ class TrackLifter:
         for k in stale:
             del self._tracks[k]
 
-    def lift_track_offline(self, times: np.ndarray, keypoints: np.ndarray, scores: np.ndarray, layout: str
-                           ) -> np.ndarray:
-        """A whole track (observations at increasing ``times``) → ``(T, 17, 3)`` root-relative mm, each
-        frame from past and future frames (two-sided model); segments split at gaps > ``max_gap_s``."""
+    def adapted_twosided(self, tracks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], layout: str, steps: int,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] | None = None) -> tuple[torch.nn.Module, TargetStats]:
+        """The two-sided model fine-tuned on a video's own tracks ``(times, keypoints, scores)``
+        (test-time adaptation, refiner.adapt); this lifter's own model is left as it is."""
         if self.twosided is None:
+            raise ValueError("no two-sided weights loaded: TrackLifter.load(twosided=...)")
+        observed = []
+        for times, keypoints, scores in tracks:
+            joints, visible = self._visible(Poses2D(np.asarray(keypoints, np.float32), np.asarray(scores, np.float32),
+                                                    layout))
+            usable = visible.sum(-1) >= MIN_VISIBLE
+            observed.append((np.asarray(times, np.float64)[usable], joints[usable], visible[usable]))
+        model = adapt(*self.twosided, observed, _style(layout), steps, progress=progress, cancelled=cancelled)
+        return model, self.twosided[1]
+
+    def lift_track_offline(self, times: np.ndarray, keypoints: np.ndarray, scores: np.ndarray, layout: str,
+                           twosided: tuple[torch.nn.Module, TargetStats] | None = None) -> np.ndarray:
+        """A whole track (observations at increasing ``times``) → ``(T, 17, 3)`` root-relative mm, each
+        frame from past and future frames (two-sided model, or ``twosided``, e.g. an adapted one);
+        segments split at gaps > ``max_gap_s``."""
+        twosided = twosided or self.twosided
+        if twosided is None:
             raise ValueError("no two-sided weights loaded: TrackLifter.load(twosided=...)")
         poses = Poses2D(np.asarray(keypoints, np.float32), np.asarray(scores, np.float32), layout)
         joints, visible = self._visible(poses)
@@ -174,6 +194,6 @@ class TrackLifter:
             return out
         breaks = np.flatnonzero(np.diff(times[usable]) > self.max_gap_s) + 1
         for segment in np.split(usable, breaks):
-            out[segment] = lift_track(*self.twosided, times[segment], joints[segment], visible[segment],
+            out[segment] = lift_track(*twosided, times[segment], joints[segment], visible[segment],
                                       _style(layout), device=self.device)
         return out

@@ -46,3 +46,15 @@ def test_unwritable_export_path_fails_before_processing(tmp_path, capsys):
     code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "no" / "such" / "dir.mp4")])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_process_adapts_the_temporal_lifter_only_when_asked_and_only_for_it(tmp_path, capsys):
+    code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "a.mp4"), "--adapt-steps", "5"])
+    assert code == 2 and "--lifter temporal" in capsys.readouterr().err
+    assert not (tmp_path / "a.mp4").exists()
+    code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "b.mp4"), "--json", str(tmp_path / "b.jsonl"),
+                     "--lifter", "temporal", "--adapt-steps", "3", "--max-frames", "12", "--width", "320"])
+    captured = capsys.readouterr()
+    assert code == 0 and "adapting to this video" in captured.err and "3D lifter: temporal" in captured.out
+    rows = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert len(rows) == 12

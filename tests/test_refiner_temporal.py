@@ -269,3 +269,55 @@ def test_pipeline_option_chooses_the_lifter_and_refuses_unknown_ones():
         PipelineOptions(lifter="x")
     assert lifter_description(track_lifter()).startswith("temporal (9 frames at 25 Hz, causal live")
     assert lifter_description(single_lifter()) == "single-frame (linear)"
+
+
+def test_adaptation_fits_the_videos_own_2d_without_changing_the_shipped_model():
+    from refiner.adapt import adapt
+    from refiner.losses import label_free_terms
+    from refiner.temporal_batches import FRAME_FEATURES
+    from refiner.temporal_windows import window_features
+
+    model, stats = tiny(False)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    tracks = [walking_track(60, 30.0, seed=s) for s in range(3)]
+
+    def reprojection_error(m: torch.nn.Module) -> float:
+        j2, vis = track_windows(*tracks[0], tracks[0][0], m.receptive_field, m.causal)
+        features, _ = window_features(torch.from_numpy(j2), torch.from_numpy(vis), m.output_index)
+        with torch.no_grad():
+            pred = stats.denormalize(m(features))
+        frame = features[:, m.output_index, :FRAME_FEATURES].reshape(-1, 17, 3)
+        return float(label_free_terms(pred, frame, {}, {"reprojection": 1.0})["reprojection"])
+
+    steps_seen = []
+    adapted = adapt(model, stats, tracks, "h36m", steps=60, batch_size=64, lr=1e-3,
+                    progress=lambda step, total: steps_seen.append(step))
+    assert steps_seen == list(range(1, 61))
+    assert reprojection_error(adapted) < 0.5 * reprojection_error(model)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # the caller's model is untouched
+    stopped = adapt(model, stats, tracks, "h36m", steps=60, cancelled=lambda: len(steps_seen) >= 63,
+                    progress=lambda step, total: steps_seen.append(step))
+    assert len(steps_seen) == 63 and stopped is not model
+    one_frame = [(np.zeros(1), tracks[0][1][:1], tracks[0][2][:1])]  # nothing to form a window from
+    same = adapt(model, stats, one_frame, "h36m", steps=5)
+    assert all(torch.equal(before[k], v) for k, v in same.state_dict().items())
+
+
+def test_relift_with_adaptation_uses_the_adapted_model_and_can_be_cancelled():
+    from common.store import ResultsStore
+    from common.types import FrameResult, Poses3D
+    from pipeline.pipeline import Cancelled, Pipeline
+    from pipeline.relift import relift_store
+
+    times, joints, _ = walking_track(30, 25.0)
+    store = ResultsStore(25.0, (1000, 1000))
+    for i, t in enumerate(times):
+        store.add(FrameResult(i, t, np.array([1]), np.zeros((1, 4)), np.ones(1), Poses2D(joints[i:i + 1], np.ones((1, 17)), "h36m17"),
+                              Poses3D(np.zeros((1, 17, 3))), frame_size=(1000, 1000)))
+    pipeline = Pipeline(object(), object(), lifter=track_lifter())
+    plain = relift_store(store, pipeline).frame(10).poses3d.joints
+    adapted = relift_store(store, pipeline, adapt_steps=20).frame(10).poses3d.joints
+    assert np.isfinite(adapted).all() and not np.allclose(plain, adapted, atol=1e-3)
+    np.testing.assert_allclose(relift_store(store, pipeline).frame(10).poses3d.joints, plain)  # lifter unchanged
+    with pytest.raises(Cancelled, match="adapting"):
+        relift_store(store, pipeline, cancelled=lambda: True, adapt_steps=5)
