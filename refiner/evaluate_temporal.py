@@ -25,6 +25,7 @@ from tqdm import tqdm
 from common.metrics import action_name, mpjpe, p_mpjpe
 from common.paths import WEIGHTS_DIR
 from pipeline.jitter_eval import acceleration_error
+from refiner.adapt import adapt
 from refiner.evaluate import DEFAULT_STYLE, load_eval_views
 from refiner.floor_scale import sequence_scale
 from refiner.h36m_data import ViewSequence
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--cameras", nargs="*", default=None)
     parser.add_argument("--scale", choices=["floor", "none"], default="floor")
     parser.add_argument("--no-flip-test", dest="flip_test", action="store_false")
+    parser.add_argument("--adapt-steps", type=int, default=0,
+                        help="test-time adaptation (refiner.adapt) of the temporal models to each view's 2D first")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
@@ -144,18 +147,22 @@ def main(argv: list[str] | None = None) -> dict:
     for view in tqdm(views, desc="sequences × cameras", mininterval=5.0):
         for name, (model, stats) in models.items():
             t = time.time()
+            if args.adapt_steps > 0 and name != "single":
+                model = adapt(model, stats, [(view.frames / MOCAP_HZ, view.joints2d, view.visible)], style,
+                              args.adapt_steps)
             pred = lift_view(name, model, stats, view, style, args.flip_test, args.history)
             seconds[name] += time.time() - t
             per_model[name].append((view.sequence, view_errors(pred, view, args.scale)))
     tables = {name: action_table(rows) for name, rows in per_model.items()}
-    print(f"input {args.input}/{style} every {args.every} (of 50 Hz), history {args.history}, scale {args.scale}, flip test "
+    print(f"input {args.input}/{style} every {args.every} (of 50 Hz), history {args.history}, adapt steps "
+          f"{args.adapt_steps}, scale {args.scale}, flip test "
           f"{'on' if args.flip_test else 'off'}, subjects {args.subjects}, {len(views)} views, {time.time() - t0:.0f} s; "
           f"lifting s: {json.dumps({k: round(v) for k, v in seconds.items()})}", file=sys.stderr)
     print(format_tables(tables))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"weights": {k: str(paths[k]) for k in models}, "input": args.input,
-                                         "style": style, "every": args.every, "history": args.history, "scale": args.scale,
+                                         "style": style, "every": args.every, "history": args.history, "adapt_steps": args.adapt_steps, "scale": args.scale,
                                          "flip_test": args.flip_test, "tables": tables}, indent=2))
     return tables
 

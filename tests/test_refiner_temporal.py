@@ -207,8 +207,9 @@ def test_training_and_evaluation_run_on_the_synthetic_dataset(tmp_path):
 
 
 def test_shipped_temporal_weights_on_real_s8(shared_data):
-    """Both shipped variants lift a real S8 sequence (GT 2D, the app's COCO style, 25 Hz) to under 70 mm P1
-    (measured 60.4 causal; untrained weights give well over 150)."""
+    """Both shipped variants lift a real S8 sequence (GT 2D, the app's COCO style, 25 Hz) to under 60 mm P1
+    (measured 51.9 causal, 49.2 two-sided; the first landing's weights 60.4 causal; untrained weights give
+    well over 150)."""
     from common.metrics import mpjpe
     from refiner.h36m_data import load_views
     from refiner.temporal_lifter import DEFAULT_WEIGHTS
@@ -223,7 +224,7 @@ def test_shipped_temporal_weights_on_real_s8(shared_data):
     for variant, path in DEFAULT_WEIGHTS.items():
         model, stats, _ = load_temporal(path, variant)
         pred = lift_track(model, stats, view.frames[keep] / 50.0, view.joints2d[keep], view.visible[keep], "coco")
-        assert mpjpe(pred, target).mean() < 70.0, variant
+        assert mpjpe(pred, target).mean() < 60.0, variant
 
 
 def test_lift_windows_marks_unliftable_output_frames_nan():
