@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--adapt-steps", type=int, default=0, help="test-time adaptation steps (0: none)")
     parser.add_argument("--adapt-lr", type=float, default=1e-4)
     parser.add_argument("--adapt-symmetry", type=float, default=0.0, help="weight of the bone-symmetry term")
+    parser.add_argument("--adapt-anchor", type=float, default=1.0, help="weight of the stay-close-to-trained term")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     paths = {"single": args.single or default_weights(), "causal": args.causal or default_temporal_weights("causal"),
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> dict:
     adapt_options = None
     if args.adapt_steps > 0:
         adapt_options = {"steps": args.adapt_steps, "lr": args.adapt_lr,
-                         "weights": {"reprojection": 1.0, "symmetry": args.adapt_symmetry}}
+                         "weights": {"reprojection": 1.0, "symmetry": args.adapt_symmetry, "anchor": args.adapt_anchor}}
     result = evaluate(models, load_humaneva(args.data, args.split), args.flip_test, adapt_options)
     keys = list(next(iter(result.values())))
     print(f"{'P2 mm':<22}{'frames':>8}" + "".join(f"{n:>12}" for n in result))

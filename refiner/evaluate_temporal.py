@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-flip-test", dest="flip_test", action="store_false")
     parser.add_argument("--adapt-steps", type=int, default=0,
                         help="test-time adaptation (refiner.adapt) of the temporal models to each view's 2D first")
+    parser.add_argument("--adapt-anchor", type=float, default=1.0, help="weight of adaptation's stay-close term")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
@@ -149,13 +150,13 @@ def main(argv: list[str] | None = None) -> dict:
             t = time.time()
             if args.adapt_steps > 0 and name != "single":
                 model = adapt(model, stats, [(view.frames / MOCAP_HZ, view.joints2d, view.visible)], style,
-                              args.adapt_steps)
+                              args.adapt_steps, weights={"reprojection": 1.0, "anchor": args.adapt_anchor})
             pred = lift_view(name, model, stats, view, style, args.flip_test, args.history)
             seconds[name] += time.time() - t
             per_model[name].append((view.sequence, view_errors(pred, view, args.scale)))
     tables = {name: action_table(rows) for name, rows in per_model.items()}
     print(f"input {args.input}/{style} every {args.every} (of 50 Hz), history {args.history}, adapt steps "
-          f"{args.adapt_steps}, scale {args.scale}, flip test "
+          f"{args.adapt_steps} (anchor {args.adapt_anchor}), scale {args.scale}, flip test "
           f"{'on' if args.flip_test else 'off'}, subjects {args.subjects}, {len(views)} views, {time.time() - t0:.0f} s; "
           f"lifting s: {json.dumps({k: round(v) for k, v in seconds.items()})}", file=sys.stderr)
     print(format_tables(tables))
