@@ -208,7 +208,7 @@ def test_training_and_evaluation_run_on_the_synthetic_dataset(tmp_path):
 
 def test_shipped_temporal_weights_on_real_s8(shared_data):
     """Both shipped variants lift a real S8 sequence (GT 2D, the app's COCO style, 25 Hz) to under 60 mm P1
-    (measured 51.9 causal, 49.2 two-sided; the first landing's weights 60.4 causal; untrained weights give
+    (measured 51.3 causal, 49.6 two-sided; the first landing's weights 60.4 causal; untrained weights give
     well over 150)."""
     from common.metrics import mpjpe
     from refiner.h36m_data import load_views
