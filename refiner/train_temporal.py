@@ -112,7 +112,7 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
     labelled = [(gt, 1.0 - sh_fraction, aug)] + ([(sh, sh_fraction, aug)] if sh_fraction else [])
     unlabelled = unlabelled_sources(cfg, aug)
     n_unlabelled = int(round(batch * cfg["unlabelled"].get("fraction", 0.5))) if unlabelled else 0
-    weights = cfg.get("loss", {})
+    loss_weights = cfg.get("loss", {})
     row: dict = {}
     for epoch in range(start, epochs):
         model.train()
@@ -127,8 +127,8 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
             parts = {"supervised": supervised(output[:len(target)], stats.normalize(target))}
             if n_unlabelled:
                 frame = u_features[:, model.output_index, :FRAME_FEATURES].reshape(-1, 17, 3)
-                parts.update(label_free_terms(stats.denormalize(output[len(target):]), frame, u_rows, weights))
-            loss = parts["supervised"] + sum(weights[k] * v for k, v in parts.items() if k != "supervised")
+                parts.update(label_free_terms(stats.denormalize(output[len(target):]), frame, u_rows, loss_weights))
+            loss = parts["supervised"] + sum(loss_weights[k] * v for k, v in parts.items() if k != "supervised")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if tcfg.get("max_grad_norm"):
