@@ -41,16 +41,16 @@ def relift_store(store: ResultsStore, pipeline: Pipeline, cancelled: Callable[[]
     if not can_relift(pipeline) or store.layout2d is None:
         return store
     lifter: TrackLifter = pipeline.lifter
-    twosided = None
+    track_ids, twosided = store.track_ids(), None
     if adapt_steps > 0:
-        tracks_2d = [(t.timestamps, t.kp2d, t.kp2d_scores) for t in map(store.track, store.track_ids())]
+        tracks_2d = [(t.timestamps, t.kp2d, t.kp2d_scores) for t in map(store.track, track_ids)]
         with tqdm(total=adapt_steps, desc="adapting to this video") as bar:
             twosided = lifter.adapted_twosided(tracks_2d, store.layout2d, adapt_steps,
                                                progress=lambda step, _: bar.update(1), cancelled=cancelled)
         if cancelled is not None and cancelled():
             raise Cancelled("cancelled while adapting to the video")
     relifted: dict[tuple[int, int], np.ndarray] = {}
-    for track_id in tqdm(store.track_ids(), desc="two-sided re-lift", disable=not progress):
+    for track_id in tqdm(track_ids, desc="two-sided re-lift", disable=not progress):
         if cancelled is not None and cancelled():
             raise Cancelled("cancelled during the two-sided re-lift")
         track = store.track(track_id)

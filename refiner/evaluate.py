@@ -15,7 +15,6 @@ Neither uses the 3D ground truth.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from common.atomic import write_json
 from common.metrics import format_table, mpjpe, p_mpjpe, per_action_table
 from refiner.camera import load_cameras
 from refiner.floor_scale import sequence_scale
@@ -103,10 +103,9 @@ def main(argv: list[str] | None = None) -> dict:
           f"{time.time() - t0:.0f} s", file=sys.stderr)
     print(format_table(table))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"weights": str(weights), "architecture": meta["architecture"],
-                                         "input": args.input, "style": style, "scale": args.scale,
-                                         "flip_test": args.flip_test, "table": table}, indent=2))
+        write_json(args.json, {"weights": str(weights), "architecture": meta["architecture"],
+                               "input": args.input, "style": style, "scale": args.scale,
+                               "flip_test": args.flip_test, "table": table})
     return table
 
 

@@ -15,7 +15,6 @@ one user's videos from one camera would be.
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from common.atomic import write_json
 from common.metrics import p_mpjpe
 from refiner.adapt import adapt
 from refiner.evaluate_temporal import default_temporal_weights
@@ -101,9 +101,8 @@ def main(argv: list[str] | None = None) -> dict:
     for key in keys:
         print(f"{key:<22}{result[args.models[0]][key]['frames']:>8d}" + "".join(f"{result[n][key]['p2']:>12.1f}" for n in result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"weights": {k: str(paths[k]) for k in models}, "split": args.split,
-                                         "flip_test": args.flip_test, "adapt": adapt_options, "tables": result}, indent=2))
+        write_json(args.json, {"weights": {k: str(paths[k]) for k in models}, "split": args.split,
+                               "flip_test": args.flip_test, "adapt": adapt_options, "tables": result})
     return result
 
 

@@ -23,6 +23,7 @@ import torch
 from tqdm import tqdm
 
 from common.metrics import action_name, mpjpe, p_mpjpe
+from common.atomic import write_json
 from common.paths import WEIGHTS_DIR
 from pipeline.jitter_eval import acceleration_error
 from refiner.adapt import adapt
@@ -161,10 +162,9 @@ def main(argv: list[str] | None = None) -> dict:
           f"lifting s: {json.dumps({k: round(v) for k, v in seconds.items()})}", file=sys.stderr)
     print(format_tables(tables))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"weights": {k: str(paths[k]) for k in models}, "input": args.input,
-                                         "style": style, "every": args.every, "history": args.history, "adapt_steps": args.adapt_steps, "scale": args.scale,
-                                         "flip_test": args.flip_test, "tables": tables}, indent=2))
+        write_json(args.json, {"weights": {k: str(paths[k]) for k in models}, "input": args.input, "style": style,
+                               "every": args.every, "history": args.history, "adapt_steps": args.adapt_steps,
+                               "scale": args.scale, "flip_test": args.flip_test, "tables": tables})
     return tables
 
 

@@ -11,9 +11,9 @@ import torch
 
 from refiner.augment import FLIP, MIRROR_X, apply_styles, drop_joints, style_rows
 from refiner.temporal_training_data import TrackSet
-from refiner.temporal_windows import mirror, window_features
+from refiner.temporal_windows import NUM_JOINTS, mirror, window_features
 
-FRAME_FEATURES = 17 * 3  # a window frame's (x, y, visible) features; the motion features follow
+FRAME_FEATURES = NUM_JOINTS * 3  # a window frame's (x, y, visible) features; the motion features follow
 
 
 def draw_frames(tracks: TrackSet, n: int, generator: torch.Generator) -> torch.Tensor:
