@@ -22,7 +22,8 @@ KNOWN_CHOICES = {"device": (AUTO, "cpu", "cuda"),
                  "tracker": ("sort", "deepsort"),
                  "pose_model": POSE_MODELS}
 OPEN_CHOICES = ("device", "detector_size")
-LABELS = {"detect_every": "Detect every n-th frame", "max_age": "Keep lost tracks (frames)",
+LABELS = {"detect_every": "Detect every n-th frame", "detect_regions": "Detect around who needs it between whole-frame keyframes",
+          "max_age": "Keep lost tracks (frames)",
           "min_hits": "Confirm tracks after (frames)", "seresnet_weights": "SE-ResNet weights",
           "lift": "Lift to 3D", "smoothing": "Smooth 3D joints", "fov_deg": "Camera field of view (°)"}
 

@@ -37,6 +37,7 @@ AGREED_IOU = 0.5
 COARSE_SURE = 0.3  # the fine pass may rest only while the coarse pass scores everyone found this high
 FINE_MAX_FRACTION = 0.6  # fine-pass boxes taller than this share of the frame height are dropped
 COARSE_MIN_FRACTION = 0.25  # with the fine pass run, coarse boxes shorter than this share are dropped
+REGION_CUT_PX = 2.0  # a box this close to an inner side of a searched region is cut by it
 PART_CONTAINED = 0.85  # share of a box's area inside a larger box for it to be a part of it
 PART_MAX_HEIGHT = 0.8  # a part is at most this share of the whole box's height, and either
 PART_MIN_WIDTH = 0.6  # ... at least this share of its width (upper body), or
@@ -80,6 +81,42 @@ class MultiScaleDetector:
             found = suppress_parts(merge(kept_coarse, fine, self.nms_iou))
         self._fine_needed = not seen_surely(found, coarse)
         return found
+
+    def detect_in(self, image: np.ndarray, region: np.ndarray) -> Detections:
+        """People wholly inside ``region`` (xyxy px): the fine pass on that part of the frame only.
+
+        For a keyframe that only a few people need (pipeline/keyframes.py): the fine pass costs in
+        proportion to its area. A box touching a side of the region that is not a side of the frame
+        is a person cut by the region and is dropped (whoever follows them keeps them). The pass
+        schedule of :meth:`detect` is left as it was.
+        """
+        height, width = np.shape(image)[:2]
+        x0, y0, x1, y1 = clip_region(region, (width, height))
+        found = self.fine.detect(np.asarray(image)[y0:y1, x0:x1])
+        offset = np.array([x0, y0, x0, y0], np.float32)
+        keypoints = None
+        if found.keypoints is not None:
+            keypoints = found.keypoints + np.array([x0, y0, 0], np.float32)
+        found = Detections(found.boxes + offset, found.scores, keypoints)
+        b, cut = found.boxes, np.zeros(len(found), bool)
+        if x0 > 0:
+            cut |= b[:, 0] <= x0 + REGION_CUT_PX
+        if y0 > 0:
+            cut |= b[:, 1] <= y0 + REGION_CUT_PX
+        if x1 < width:
+            cut |= b[:, 2] >= x1 - REGION_CUT_PX
+        if y1 < height:
+            cut |= b[:, 3] >= y1 - REGION_CUT_PX
+        keep = ~cut & (found.scores >= self.score_threshold) & (_heights(found.boxes) <= FINE_MAX_FRACTION * height)
+        return suppress_parts(_subset(found, keep))
+
+
+def clip_region(region: np.ndarray, frame_size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``region`` as whole pixels inside the frame, at least one pixel wide and high."""
+    width, height = frame_size
+    x0, y0 = int(np.clip(np.floor(region[0]), 0, width - 1)), int(np.clip(np.floor(region[1]), 0, height - 1))
+    x1, y1 = int(np.clip(np.ceil(region[2]), x0 + 1, width)), int(np.clip(np.ceil(region[3]), y0 + 1, height))
+    return x0, y0, x1, y1
 
 
 def seen_surely(found: Detections, coarse: Detections) -> bool:

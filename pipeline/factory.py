@@ -30,6 +30,7 @@ class PipelineOptions:
         "splits close-ups); a number: the longer side in px (faster, misses small people)"})
     detect_every: int = 4  # run the detector on every k-th frame; follow people by their joints between
     detect_by_need: bool = True  # detect sooner when someone is lost, weak or near an edge (pipeline/keyframes.py)
+    detect_regions: bool = True  # a soon keyframe searches only around the people who need it (multiscale detector)
     tracker: str = "deepsort"  # deepsort (motion + colour appearance) or sort
     max_age: int = 30  # frames a lost track survives (bridges short occlusions)
     min_hits: int = 3  # matches before a new track is shown
@@ -101,7 +102,8 @@ def build_pipeline(options: PipelineOptions | None = None) -> Pipeline:
     return Pipeline(detector, tracker, estimator, lifter,
                     placer=RootPlacer(options.fov_deg) if lifter else None,
                     smoother=OneEuroSmoother() if lifter and options.smoothing else None,
-                    device=device, detect_every=options.detect_every, detect_by_need=options.detect_by_need)
+                    device=device, detect_every=options.detect_every, detect_by_need=options.detect_by_need,
+                    detect_regions=options.detect_regions)
 
 
 def _detector(options: PipelineOptions, device: str):

@@ -18,7 +18,7 @@ import numpy as np
 from common.sources import FrameSource
 from common.store import ResultsStore
 from common.types import Detections, Frame, FrameResult, Poses2D, Poses3D, Tracks
-from pipeline.keyframes import KeyframeSchedule, KeypointFollower
+from pipeline.keyframes import FOLLOW, FULL, KeyframeSchedule, KeypointFollower, join, regional_keyframe
 from pipeline.prefetch import prefetch
 from pipeline.timers import StageTimers
 
@@ -57,7 +57,8 @@ class Pipeline:
     def __init__(self, detector: Detector | None = None, tracker: Tracker | None = None,
                  estimator: PoseEstimator | None = None, lifter: Lifter | None = None,
                  placer: Placer | None = None, smoother: Smoother | None = None,
-                 device: str = "cpu", detect_every: int = 1, detect_by_need: bool = False):
+                 device: str = "cpu", detect_every: int = 1, detect_by_need: bool = False,
+                 detect_regions: bool = False):
         if (tracker is None) != (detector is None):
             raise ValueError("a detector and a tracker go together (ids come from the tracker)")
         if lifter is not None and detector is None:
@@ -65,7 +66,9 @@ class Pipeline:
         self.detector, self.tracker, self.estimator = detector, tracker, estimator
         self.lifter, self.placer, self.smoother = lifter, placer, smoother
         self.device = device
-        self.schedule = KeyframeSchedule(detect_every, by_need=detect_by_need)
+        # regional keyframes need a detector that can search part of a frame (the multiscale one)
+        regions = detect_regions and detect_by_need and hasattr(detector, "detect_in")
+        self.schedule = KeyframeSchedule(detect_every, by_need=detect_by_need, regions=regions)
         self.follower = KeypointFollower()  # people carried between keyframes
         self._pristine = copy.deepcopy((tracker, smoother))  # stream state restarts from these
         self._root_smoother = copy.deepcopy(smoother)
@@ -119,13 +122,20 @@ class Pipeline:
 
     def _detect_or_follow(self, image: np.ndarray, frame_size: tuple[int, int]
                           ) -> tuple[Detections, Poses2D | None]:
-        """Detections and their 2D joints: by the detector on keyframes, else by following joints."""
-        if self.estimator is None or self.schedule.is_keyframe(self.follower, frame_size):
+        """Detections and their 2D joints: by the detector on keyframes (on part of the frame for a
+        regional one, pipeline/keyframes.py), else by following joints."""
+        kind, region = (FULL, None) if self.estimator is None else self.schedule.plan(self.follower, frame_size)
+        if kind == FULL:
             with self.timers.time("detect"):
                 detections = self.detector.detect(image)
             return detections, self._detection_poses(image, detections)
-        with self.timers.time("follow"):
-            return self.follower.follow(image, self.estimator)
+        if kind == FOLLOW:
+            with self.timers.time("follow"):
+                return self.follower.follow(image, self.estimator)
+        with self.timers.time("region"):
+            followed, followed_poses, found = regional_keyframe(image, region, self.follower, self.detector,
+                                                                self.estimator, frame_size)
+        return join((followed, followed_poses), (found, self._detection_poses(image, found)))
 
     def _detection_poses(self, image: np.ndarray, detections: Detections) -> Poses2D | None:
         """2D joints per detection: the pose estimator on all crops at once, or the detector's own."""
@@ -141,7 +151,8 @@ class Pipeline:
     def reset(self) -> None:
         """Forget stream state (tracks, followed people, filters) before a new stream."""
         self.follower = KeypointFollower()
-        self.schedule = KeyframeSchedule(self.schedule.detect_every, self.schedule.by_need, self.schedule.soon_every)
+        self.schedule = KeyframeSchedule(self.schedule.detect_every, self.schedule.by_need, self.schedule.soon_every,
+                                         self.schedule.regions)
         if hasattr(self.detector, "reset"):  # a detector with a schedule of its own (multiscale)
             self.detector.reset()
         self.tracker, self.smoother = copy.deepcopy(self._pristine)

@@ -141,3 +141,16 @@ def test_crowd_of_56_real_people(detector, skier):
 def test_blank_frames_have_nobody(detector, fill, shape):
     detector.reset()
     assert len(detector.detect(np.full(shape, fill, np.uint8))) == 0
+
+
+def test_region_search_finds_the_person_inside_in_frame_coordinates_and_drops_one_it_cuts(detector, skier):
+    frame, box = person_at_height(skier, SKIER_BOX, 80)
+    around = np.concatenate([box[:2] - 60, box[2:] + 60])
+    inside = detector.detect_in(frame, around)
+    hit, count = found_once(inside, box)
+    assert hit and count == 1
+    assert inside.keypoints[0, :, :2].min(axis=0).tolist() >= (box[:2] - 20).tolist()  # joints moved back too
+    through = np.array([box[0] - 60, box[1] - 60, box[2] + 60, (box[1] + box[3]) / 2])  # cuts the legs off
+    assert len(detector.detect_in(frame, through)) == 0
+    elsewhere = np.array([0, 0, 96, 96], np.float32) if box[0] > 200 else np.array([600, 300, 700, 400], np.float32)
+    assert len(detector.detect_in(frame, elsewhere)) == 0

@@ -8,7 +8,8 @@ import pytest
 
 from common.types import Detections, Poses2D
 from pipeline.footage_eval import LABELS, person_at_height, score_counts
-from pipeline.keyframes import KeyframeSchedule, KeypointFollower
+from pipeline.keyframes import (FOLLOW, FULL, REGION, KeyframeSchedule, KeypointFollower, held_by_region, join,
+                                 region_of_need, regional_keyframe)
 
 FRAME = (640, 480)
 
@@ -36,7 +37,7 @@ def _follower(*people, boxes=None):
 
 
 def _keyframes(schedule, follower, frames=8):
-    return [schedule.is_keyframe(follower, FRAME) for _ in range(frames)]
+    return [schedule.plan(follower, FRAME)[0] != FOLLOW for _ in range(frames)]
 
 
 def test_calm_scene_detects_every_kth_frame():
@@ -60,7 +61,60 @@ def test_someone_lost_detects_at_once():
     one = _follower(_person(100, 150))
     follower.remember(Detections(one.boxes, np.ones(1)), one.poses)
     assert follower.lost == 1
-    assert KeyframeSchedule(4).is_keyframe(follower, FRAME)
+    assert KeyframeSchedule(4).plan(follower, FRAME)[0] == FULL
+
+
+def test_regional_keyframes_search_around_the_needy_person_and_the_whole_frame_every_kth():
+    edge = _person(2, 150, height=90)
+    follower = _follower(_person(400, 150, height=90), edge)
+    schedule = KeyframeSchedule(4, soon_every=2, regions=True)
+    plans = [schedule.plan(follower, FRAME) for _ in range(8)]
+    assert [kind for kind, _ in plans] == [FOLLOW, REGION, FOLLOW, FULL] * 2
+    region = plans[1][1]
+    assert held_by_region(follower.boxes, region, FRAME).tolist() == [False, True]  # the calm one is outside
+    assert region[0] == 0 and region[3] - region[1] < FRAME[1]
+
+
+def test_region_of_need_larger_than_half_the_frame_is_a_whole_frame_keyframe():
+    boxes = np.array([[10, 10, 60, 110], [560, 300, 610, 400]], np.float32)  # far apart: the hull is most of it
+    assert region_of_need(boxes, FRAME) is None
+    assert region_of_need(boxes[:1], FRAME) is not None
+    assert region_of_need(np.array([[300, 100, 360, 300]], np.float32), FRAME) is None  # tall: the coarse pass's
+    follower = _follower(_person(2, 20, height=100), _person(600, 300, height=100))  # both at an edge
+    schedule = KeyframeSchedule(4, regions=True)
+    assert [schedule.plan(follower, FRAME)[0] for _ in range(2)] == [FOLLOW, FULL]
+
+
+def test_held_by_region_needs_clearance_from_inner_sides_only():
+    region = np.array([0, 100, 300, 480], np.float32)  # touches the left and bottom of the frame
+    boxes = np.array([[0, 200, 40, 480], [250, 200, 299, 300], [50, 90, 90, 200], [100, 120, 150, 250]], np.float32)
+    assert held_by_region(boxes, region, FRAME).tolist() == [True, False, False, True]
+
+
+class _RegionDetector:
+    def __init__(self, found):
+        self.found, self.regions = found, []
+
+    def detect_in(self, image, region):
+        self.regions.append(region)
+        return self.found
+
+
+def test_regional_keyframe_hands_held_people_to_the_detector_and_follows_the_rest():
+    near_edge, calm = _person(5, 150, height=90), _person(400, 150, height=90)
+    follower = _follower(near_edge, calm)
+    found = Detections(np.array([[4, 148, 40, 242], [380, 140, 440, 250], [120, 150, 150, 240]], np.float32),
+                       np.array([0.9, 0.8, 0.7]), np.zeros((3, 17, 3), np.float32))  # edge, calm again, newcomer
+    detector = _RegionDetector(found)
+    region = np.array([0, 60, 200, 330], np.float32)
+    estimator = RecordingEstimator(*calm)
+    followed, poses, new = regional_keyframe(np.zeros((480, 640, 3), np.uint8), region, follower, detector,
+                                             estimator, FRAME)
+    assert len(estimator.boxes) == 1 and estimator.boxes[0][0] > 350  # only the calm person is followed
+    assert len(followed) == 1 and len(poses) == 1
+    assert new.boxes.tolist() == found.boxes[[0, 2]].tolist()  # the calm person's box is theirs already
+    both, joints = join((followed, poses), (new, Poses2D(np.zeros((2, 17, 2)), np.zeros((2, 17)), "coco17")))
+    assert len(both) == 3 and len(joints) == 3 and both.keypoints.shape == (3, 17, 3)
 
 
 class RecordingEstimator:
@@ -90,7 +144,7 @@ def test_person_whose_joints_collapse_is_dropped_not_followed_onto_the_backgroun
     detections, poses = follower.follow(np.zeros((480, 640, 3), np.uint8), RecordingEstimator(kp, sc * 0.2))
     assert len(detections) == 0 and len(poses) == 0
     follower.remember(detections, poses)
-    assert follower.lost == 1 and KeyframeSchedule(4).is_keyframe(follower, FRAME)
+    assert follower.lost == 1 and KeyframeSchedule(4).plan(follower, FRAME)[0] == FULL
 
 
 def test_scores_against_labels():
