@@ -37,6 +37,9 @@ class VideoOptions:
     width: int | None = None  # output width in px (height keeps the aspect); None: source size
     frame_step: int = 1  # keep every n-th frame
     bitrate: str | None = None  # e.g. "4M" for MP4; None lets x264 pick by quality (CRF)
+    # x264 speed: veryfast at CRF 12 matches medium's CRF 15 (PSNR 42.3 vs 42.4 dB on vtest.avi)
+    # with 45 % of its CPU (11.9 vs 26.6 ms per frame), which the models share; files 20 % larger
+    x264_preset: str = "veryfast"
     include_3d: bool = False  # put the 3D scene beside the frame
     gif_colors: int = 256  # palette size for GIF (GIF has no bitrate; fewer colours, smaller file)
     gif_max_width: int = 480  # GIFs are for sharing: without an explicit width they are capped here
@@ -53,6 +56,8 @@ class VideoOptions:
             raise ValueError("gif_colors must be in [2, 256]")
         if self.gif_palette_every < 1:
             raise ValueError("gif_palette_every must be >= 1")
+        if self.x264_preset not in X264_PRESETS:
+            raise ValueError(f"x264_preset must be one of {', '.join(X264_PRESETS)}, got {self.x264_preset!r}")
 
     def output_fps(self, source_fps: float) -> float:
         return self.fps or max(1.0, (source_fps or 25.0) / self.frame_step)
@@ -74,6 +79,10 @@ def resize_for_output(image: np.ndarray, width: int | None, even: bool) -> np.nd
     return cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA)
 
 
+MP4_CRF = 12  # x264 constant quality without a bitrate (lower is better; see VideoOptions.x264_preset)
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+
+
 class Mp4Writer:
     """H.264 MP4 through imageio-ffmpeg (OpenCV wheels carry no libx264)."""
 
@@ -89,11 +98,11 @@ class Mp4Writer:
         image = resize_for_output(image, self.options.width, even=True)
         if self._gen is None:
             h, w = image.shape[:2]
-            extra = {"bitrate": self.options.bitrate} if self.options.bitrate else {"quality": 7}
+            rate = ["-b:v", self.options.bitrate] if self.options.bitrate else ["-crf", str(MP4_CRF)]
             self._gen = imageio_ffmpeg.write_frames(
                 str(self._tmp), (w, h), fps=self.fps, codec="libx264", pix_fmt_out="yuv420p",
-                macro_block_size=2, ffmpeg_log_level="error",
-                output_params=["-movflags", "+faststart"], **extra)
+                macro_block_size=2, ffmpeg_log_level="error", quality=None,
+                output_params=["-movflags", "+faststart", "-preset", self.options.x264_preset, *rate])
             self._gen.send(None)
         self._gen.send(np.ascontiguousarray(image))
         self.frames_written += 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from common.exporters import VideoOptions
+from common.exporters import X264_PRESETS, VideoOptions
 from pipeline.factory import add_pipeline_arguments, build_pipeline, options_from_args
 from pipeline.video_job import ExportTargets, process_video
 
@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, help="output width in px (aspect kept)")
     parser.add_argument("--frame-step", type=int, default=1, help="write every n-th frame")
     parser.add_argument("--bitrate", help="MP4 bitrate, e.g. 4M (default: quality-based)")
+    parser.add_argument("--x264-preset", choices=X264_PRESETS, default="veryfast",
+                        help="MP4 encoder speed: slower presets make smaller files for more CPU (default: veryfast)")
     parser.add_argument("--with-3d", action="store_true", help="draw the 3D scene beside the frame")
     parser.add_argument("--adapt-steps", type=int, default=0, metavar="N",
                         help="opt-in, with --lifter temporal: before the two-sided re-lift, adapt the lifter to this "
@@ -43,7 +45,7 @@ def _default_output(spec: str) -> Path:
 def run(args: argparse.Namespace) -> int:
     """Process the input and write every requested export; returns the number of frames."""
     video_options = VideoOptions(fps=args.fps, width=args.width, frame_step=args.frame_step,
-                                 bitrate=args.bitrate, include_3d=args.with_3d)
+                                 bitrate=args.bitrate, include_3d=args.with_3d, x264_preset=args.x264_preset)
     targets = ExportTargets(mp4=Path(args.output) if args.output else _default_output(args.input),
                             gif=args.gif, json=args.json, csv=args.csv, store=args.store,
                             bvh=args.bvh)

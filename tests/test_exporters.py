@@ -41,6 +41,17 @@ def test_mp4_is_h264_with_right_frame_count_and_even_size(tmp_path):
     assert sum(1 for _ in reader) == 5
 
 
+def test_mp4_preset_and_bitrate_reach_the_encoder(tmp_path):
+    """A slower preset or a low bitrate makes a smaller file of the same frames: the options are used."""
+    frames = [Frame(i, i / 10, frame_pattern(i, 320, 240)) for i in range(12)]
+    sizes = {}
+    for name, options in (("veryfast", VideoOptions()), ("slow", VideoOptions(x264_preset="slow")),
+                          ("100k", VideoOptions(bitrate="100k"))):
+        export_annotated(frames, _store(12), mp4=tmp_path / f"{name}.mp4", options=options, source_fps=10)
+        sizes[name] = (tmp_path / f"{name}.mp4").stat().st_size
+    assert sizes["slow"] < sizes["veryfast"] and sizes["100k"] < sizes["veryfast"]
+
+
 def test_gif_honours_width_and_fps(tmp_path):
     out = tmp_path / "out.gif"
     export_annotated(_frames(), _store(), gif=out, options=VideoOptions(width=48, fps=5), source_fps=10)
@@ -99,7 +110,7 @@ def test_jsonl_and_csv_hold_every_person(tmp_path):
 
 
 def test_bad_video_options_are_rejected():
-    for kwargs in ({"frame_step": 0}, {"width": 4}, {"fps": -1}, {"gif_colors": 1}):
+    for kwargs in ({"frame_step": 0}, {"width": 4}, {"fps": -1}, {"gif_colors": 1}, {"x264_preset": "quick"}):
         with pytest.raises(ValueError):
             VideoOptions(**kwargs)
 
