@@ -12,6 +12,11 @@ same network:
   ``COARSE_SURE`` or more over them: a small, half-hidden or unusual person), and otherwise every
   ``fine_every``-th call, so a small newcomer is found within a few keyframes.
 
+While everyone found is small (shorter than ``COARSE_MIN_FRACTION`` of the frame: the people the
+fine pass owns) the coarse pass in turn rests, except every ``coarse_every``-th call, so a large
+newcomer is found within a few keyframes (on ``vtest.avi`` the coarse pass never found anyone the
+fine pass missed: PETS09 MOTA / IDF1 the same with it resting, docs/pipeline.md).
+
 The passes are merged: a box scores ``score_threshold`` or more, or at least ``AGREED_SCORE`` when
 the other pass found it too (IoU >= 0.5: two views agreeing on a half-hidden person); a fine box
 taller than ``FINE_MAX_FRACTION`` of the frame is dropped (the coarse pass owns large people), and
@@ -31,6 +36,7 @@ from common.types import Detections
 from detection.person_detector import PersonDetector
 
 COARSE_SIDE = 256  # MultiPose's training input size
+COARSE_EVERY = 4  # resting coarse pass (everyone found is small): every 4th call
 FINE_EVERY = 8  # resting fine pass: every 8th call (4th: same presence and ids, intel clip 27 -> 34 fps)
 AGREED_SCORE = 0.1  # lowest score kept when both passes found the person
 AGREED_IOU = 0.5
@@ -48,38 +54,48 @@ class MultiScaleDetector:
     """``detect(rgb_frame) -> Detections`` from a coarse and a (scheduled) fine MultiPose pass."""
 
     def __init__(self, detector: PersonDetector | None = None, coarse_side: int = COARSE_SIDE,
-                 fine_every: int = FINE_EVERY, nms_iou: float = 0.5, score_threshold: float = 0.2):
-        if fine_every < 1:
-            raise ValueError(f"fine_every must be >= 1, got {fine_every}")
+                 fine_every: int = FINE_EVERY, nms_iou: float = 0.5, score_threshold: float = 0.2,
+                 coarse_every: int = COARSE_EVERY):
+        if fine_every < 1 or coarse_every < 1:
+            raise ValueError(f"fine_every and coarse_every must be >= 1, got {fine_every}, {coarse_every}")
         network = detector if detector is not None else PersonDetector()
         self.fine = network.at_size("native", score_threshold=AGREED_SCORE)
         self.coarse = network.at_size(coarse_side, score_threshold=AGREED_SCORE)
-        self.fine_every, self.nms_iou, self.score_threshold = fine_every, nms_iou, score_threshold
+        self.fine_every, self.coarse_every = fine_every, coarse_every
+        self.nms_iou, self.score_threshold = nms_iou, score_threshold
         self._calls_since_fine = fine_every  # the first call runs both passes
         self._fine_needed = False
+        self._calls_since_coarse, self._small_only = 0, False
         self.last_passes: tuple[str, ...] = ()  # which passes the last call ran (for timings and tests)
 
     def reset(self) -> None:
-        """Forget the fine-pass schedule (a new stream starts with both passes)."""
+        """Forget the pass schedule (a new stream starts with both passes)."""
         self._calls_since_fine, self._fine_needed = self.fine_every, False
+        self._calls_since_coarse, self._small_only = 0, False
 
     def detect(self, image: np.ndarray) -> Detections:
         height = float(np.shape(image)[0])
         run_fine = self._fine_needed or self._calls_since_fine + 1 >= self.fine_every
-        coarse = self.coarse.detect(image)
-        if not run_fine:
-            self._calls_since_fine += 1
-            self.last_passes = ("coarse",)
+        run_coarse = not (run_fine and self._small_only) or self._calls_since_coarse + 1 >= self.coarse_every
+        coarse = self.coarse.detect(image) if run_coarse else None
+        fine = self.fine.detect(image) if run_fine else None
+        self._calls_since_fine = 0 if run_fine else self._calls_since_fine + 1
+        self._calls_since_coarse = 0 if run_coarse else self._calls_since_coarse + 1
+        self.last_passes = ("coarse",) * run_coarse + ("fine",) * run_fine
+        if fine is None:
             found = suppress_parts(_subset(coarse, coarse.scores >= self.score_threshold))
+        elif coarse is None:
+            fine = _subset(fine, (fine.scores >= self.score_threshold) & (_heights(fine.boxes) <= FINE_MAX_FRACTION * height))
+            found = suppress_parts(fine)
         else:
-            fine = self.fine.detect(image)
-            self._calls_since_fine = 0
-            self.last_passes = ("coarse", "fine")
             kept_coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
             fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
             kept_coarse = _subset(kept_coarse, _heights(kept_coarse.boxes) >= COARSE_MIN_FRACTION * height)
             found = suppress_parts(merge(kept_coarse, fine, self.nms_iou))
-        self._fine_needed = not seen_surely(found, coarse)
+        if coarse is not None:  # without it the fine pass stays needed: whom it sees surely is unknown
+            self._fine_needed = not seen_surely(found, coarse)
+        self._small_only = run_fine and len(found) > 0 and bool(
+            (_heights(found.boxes) < COARSE_MIN_FRACTION * height).all())
         return found
 
     def detect_in(self, image: np.ndarray, region: np.ndarray) -> Detections:

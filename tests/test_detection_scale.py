@@ -69,15 +69,21 @@ def test_fine_pass_runs_while_small_people_are_seen_and_every_nth_call_otherwise
     network = _FakeNetwork()
     detector = MultiScaleDetector(network, fine_every=3)
     frame = np.zeros((400, 600, 3), np.uint8)
-    for _ in range(3):
-        assert len(detector.detect(frame)) == 1 and detector.last_passes == ("coarse", "fine")
+    passes = []
+    for _ in range(5):  # a small person: the fine pass every call, the coarse pass resting but every 4th
+        assert len(detector.detect(frame)) == 1
+        passes.append(detector.last_passes)
+    assert passes == [("coarse", "fine"), ("fine",), ("fine",), ("fine",), ("coarse", "fine")]
     _FakeNetwork.small = False
     try:
         passes = []
         for _ in range(7):
             detector.detect(frame)
-            passes.append("fine" in detector.last_passes)
-        assert passes == [True, False, False, True, False, False, True]
+            passes.append(detector.last_passes)
+        # nobody found: the coarse pass is back at once; the fine pass rests once the coarse pass has
+        # seen that nobody is left unsure, then runs every 3rd call
+        assert passes == [("fine",), ("coarse", "fine"), ("coarse",), ("coarse",), ("coarse", "fine"), ("coarse",),
+                          ("coarse",)]
         detector.reset()
         detector.detect(frame)
         assert detector.last_passes == ("coarse", "fine")  # a new stream starts with both passes
@@ -85,6 +91,15 @@ def test_fine_pass_runs_while_small_people_are_seen_and_every_nth_call_otherwise
         _FakeNetwork.small = True
     with pytest.raises(ValueError, match="fine_every"):
         MultiScaleDetector(network, fine_every=0)
+
+
+def test_coarse_pass_never_rests_while_someone_large_is_found():
+    network = _FakeNetwork()
+    detector = MultiScaleDetector(network, fine_every=3)
+    tall = np.zeros((100, 150, 3), np.uint8)  # the fake's 30-px person is 30 % of this frame: not small
+    for _ in range(5):
+        detector.detect(tall)
+        assert detector.last_passes == ("coarse", "fine")
 
 
 @pytest.fixture(scope="module")
