@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QSettings, Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
                              QMessageBox, QProgressBar, QPushButton, QSplitter, QStyle,
@@ -42,6 +42,7 @@ RESULTS_FILTER = "PoseScope results (*.npz)"
 INSPECTOR_REFRESH_MS = 700  # while processing, the selected person's plots refresh this often
 LIVE_MAX_FPS = 30  # while processing, the newest result is drawn at most at a display's rate...
 LIVE_DRAW_SHARE = 0.25  # ...and drawing takes at most this share of the time: the worker needs the GIL and the cores
+PROGRESS_EVERY_S = 0.5  # while processing, the progress bar moves this often (each move repaints at once)
 JUMP_FRAMES = 10
 
 
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self._live_timer.timeout.connect(self._show_newest)
         self._live_index = self._live_shown = -1  # newest result / last one drawn while following
         self._live_draw_s = 0.0  # what drawing it cost
+        self._progress_shown_at = 0.0
+        self._unlisted_ids: list[np.ndarray] = []  # track ids of results not yet counted in the track list
         self.resize(1600, 1000)
         self._update_actions()
 
@@ -284,6 +287,7 @@ class MainWindow(QMainWindow):
         self.selected_id, self.current_frame = None, 0
         self._live_timer.stop()
         self._live_index = self._live_shown = -1
+        self._unlisted_ids.clear()
         self.tracks.clear_tracks()
         self.inspector.set_track(None)
         self.scene.clear_scene()
@@ -336,10 +340,8 @@ class MainWindow(QMainWindow):
         self.store.add(result)
         self.opened.remember(frame)
         self.scene.observe(result)
-        self.tracks.count_frames(result.track_ids)
-        self.timeline.set_frame_count(result.index + 1)
-        self._follow_processing(result.index)
-        self.progress.setValue(len(self.store))
+        self._unlisted_ids.append(result.track_ids)
+        self._follow_processing(result.index)  # the track list, timeline and progress bar follow, paced
         if self.selected_id is not None and self.selected_id in result.track_ids \
                 and not self._inspector_timer.isActive():
             self._inspector_timer.start()
@@ -356,14 +358,32 @@ class MainWindow(QMainWindow):
             pause_s = self._live_draw_s * (1.0 / LIVE_DRAW_SHARE - 1.0)
             self._live_timer.start(int(1000 * max(1.0 / LIVE_MAX_FPS, pause_s)))
 
+    def _catch_up(self, final: bool = False) -> None:
+        """Track list, timeline range and progress bar catch up with the store. Paced like the views:
+        under a software GL each repaint composes the whole window again (tens of ms)."""
+        for ids in self._unlisted_ids:
+            self.tracks.count_frames(ids)
+        self._unlisted_ids.clear()
+        if self._live_index >= 0:
+            self.timeline.set_frame_count(self._live_index + 1)
+        now = time.perf_counter()
+        if final or now - self._progress_shown_at >= PROGRESS_EVERY_S:  # QProgressBar repaints at once
+            self._progress_shown_at = now
+            self.progress.setValue(len(self.store))
+
     def _show_newest(self) -> None:
+        self._catch_up()
         if self._live_index < 0 or self.timeline.playing or self.timeline.frame < self._live_shown:
             return  # the user took over the timeline
         start = time.perf_counter()
         self._live_shown = self._live_index
         self._go_to(self._live_index)
-        self.video.repaint()  # paint now, so that the pacing knows what drawing costs
-        self.scene.repaint()
+        # paint now, so that the pacing knows what drawing costs, and everything changed since the last
+        # time in one pass: a window holding a GL view is composed again (in software GL, tens of ms) for
+        # every repaint and every update pass
+        self.video.update()
+        self.scene.update()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
         self._live_draw_s = time.perf_counter() - start
 
     def _on_processing_failed(self, worker: ProcessingWorker, exc: BaseException) -> None:
@@ -383,6 +403,7 @@ class MainWindow(QMainWindow):
         if self._live_timer.isActive():  # the last results are drawn now, not after a pause
             self._live_timer.stop()
             self._show_newest()
+        self._catch_up(final=True)
         self._show_progress(False)
         timings = ", ".join(f"{k} {v:.0f} ms" for k, v in worker.median_ms.items())
         state = "cancelled after" if worker.was_cancelled else "processed"

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PyQt6.QtCore import QSettings
+from PyQt6.QtCore import QEventLoop, QSettings
 
 from app.main_window import MainWindow
 from app.qt_setup import create_application
@@ -42,9 +42,9 @@ def gui_fps(window: MainWindow, application, spec: str, frames: int) -> float:
     stamps: list[float] = []
     window.open_input(spec, max_frames=frames)
     window.worker.frame_processed.connect(lambda frame, result: stamps.append(time.perf_counter()))
-    while window.worker is not None:
-        application.processEvents()
-        time.sleep(0.001)
+    loop = QEventLoop()  # waits in Qt's event loop as the app does (polling would take the GIL)
+    window.worker.finished.connect(loop.quit)
+    loop.exec()
     return steady_fps(stamps)
 
 
