@@ -307,6 +307,8 @@ class MainWindow(QMainWindow):
         worker.stages_ready.connect(functools.partial(self._on_stages_ready, worker))
         worker.frame_processed.connect(functools.partial(self._on_frame_processed, worker))
         worker.failed.connect(functools.partial(self._on_processing_failed, worker))
+        worker.relifting.connect(functools.partial(self._on_relifting, worker))
+        worker.relifted.connect(functools.partial(self._on_relifted, worker))
         worker.finished.connect(functools.partial(self._on_processing_finished, worker))
         self.worker = worker
         self.timeline.live = True
@@ -386,6 +388,19 @@ class MainWindow(QMainWindow):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
         self._live_draw_s = time.perf_counter() - start
 
+    def _on_relifting(self, worker: ProcessingWorker) -> None:
+        if worker is self.worker:
+            self._catch_up(final=True)
+            self._show_progress(True, 0, "two-sided re-lift of every track…")
+
+    def _on_relifted(self, worker: ProcessingWorker, store: ResultsStore) -> None:
+        """The same people and frames, their 3D now lifted from past and future frames."""
+        if worker is not self.worker:
+            return
+        self.store = store
+        self._go_to(self.current_frame)
+        self._refresh_inspector()
+
     def _on_processing_failed(self, worker: ProcessingWorker, exc: BaseException) -> None:
         if worker is not self.worker:
             return
@@ -407,6 +422,8 @@ class MainWindow(QMainWindow):
         self._show_progress(False)
         timings = ", ".join(f"{k} {v:.0f} ms" for k, v in worker.median_ms.items())
         state = "cancelled after" if worker.was_cancelled else "processed"
+        if worker.relift_done:
+            state = "3D re-lifted from past and future frames (two-sided);" + f" {state}"
         self.statusBar().showMessage(f"{state} {worker.frames_done} frames"
                                      + (f"; median per frame: {timings}" if timings else ""))
         self._refresh_inspector()

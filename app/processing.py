@@ -4,6 +4,10 @@ The GUI thread owns the ResultsStore and adds results as they arrive by signal, 
 never touched by two threads (it is not thread-safe) and the GUI thread never runs a model.
 At most ``MAX_IN_FLIGHT`` frames wait for the GUI: when processing outruns drawing (no models,
 a fast GPU) the worker waits instead of queueing decoded frames without bound.
+
+With the temporal lifter a file (not a camera) gets the two-sided pass once it is processed
+(pipeline.relift, as ``main.py process`` does): the worker keeps its own copy of the results for it
+and hands the GUI a new store whose 3D comes from past and future frames.
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ import threading
 from PyQt6.QtCore import QThread, pyqtSignal
 
 from common.sources import FrameSource, open_source
+from common.store import ResultsStore
 from common.types import FrameResult
 from pipeline.factory import PipelineOptions, build_pipeline
 from pipeline.pipeline import Cancelled
+from pipeline.relift import can_relift, relift_store
 
 MAX_IN_FLIGHT = 8
 
@@ -36,6 +42,8 @@ class ProcessingWorker(QThread):
     stages_ready = pyqtSignal(list)  # names of the configured stages
     frame_processed = pyqtSignal(object, object)  # Frame, FrameResult
     failed = pyqtSignal(object)  # the exception that stopped processing
+    relifting = pyqtSignal()  # every frame is processed; the two-sided pass over the tracks begins
+    relifted = pyqtSignal(object)  # ResultsStore: the same results, 3D from past and future frames
 
     def __init__(self, options: PipelineOptions, spec: str | None = None,
                  source: FrameSource | None = None, max_frames: int | None = None, parent=None):
@@ -44,6 +52,7 @@ class ProcessingWorker(QThread):
             raise ValueError("give either an input spec or an opened source")
         self.options, self.spec, self.source, self.max_frames = options, spec, source, max_frames
         self.was_cancelled = False
+        self.relift_done = False  # the GUI got the two-sided store
         self.frames_done = 0  # frames handed to the GUI
         self.median_ms: dict[str, float] = {}
         self._cancel_requested = False
@@ -60,8 +69,14 @@ class ProcessingWorker(QThread):
             with source:  # closed even if a model fails to load
                 pipeline = build_pipeline(self.options)
                 self.stages_ready.emit(pipeline.stages)
-                pipeline.run(source, _HandOffToGui(), on_result=self._forward,
+                relift = self.spec is not None and can_relift(pipeline)  # a file, a lifter that looks ahead
+                store = ResultsStore(source.fps, source_name=source.name) if relift else _HandOffToGui()
+                pipeline.run(source, store, on_result=self._forward,
                              cancelled=lambda: self._cancel_requested, max_frames=self.max_frames)
+            if relift and not self.was_cancelled:
+                self.relifting.emit()
+                self.relifted.emit(relift_store(store, pipeline, cancelled=lambda: self._cancel_requested))
+                self.relift_done = True
         except Cancelled:
             self.was_cancelled = True
         except Exception as exc:  # shown to the user as a dialog by the window

@@ -175,6 +175,21 @@ def test_demo_clip_processes_in_background_and_scrubs(qtbot, window, errors):
         assert sum(color_pixels(picture, track_id) for track_id in window.scene.people_shown) > 50
 
 
+def test_temporal_lifter_relifts_a_processed_file_from_past_and_future_frames(qtbot, window, errors):
+    window.settings.set_pipeline_options(PipelineOptions(detector_size="320", min_hits=1, lifter="temporal"))
+    assert window.open_input(str(DEMO), max_frames=12)
+    live = window.store  # the store the results arrive in; the two-sided pass hands over a new one
+    wait_idle(qtbot, window, timeout_ms=120_000)
+    assert errors == []
+    assert window.store is not live and len(window.store) == len(live) == 12
+    assert "two-sided" in window.statusBar().currentMessage()
+    lifted = [i for i in range(12) if len(live.frame(i)) and live.frame(i).poses3d is not None]
+    assert lifted, "nobody was lifted on the demo clip"
+    before, after = live.frame(lifted[-1]), window.store.frame(lifted[-1])
+    assert before.track_ids.tolist() == after.track_ids.tolist()
+    assert not np.allclose(before.poses3d.joints, after.poses3d.joints, equal_nan=True)
+
+
 def test_launch_opens_the_given_input(qtbot, monkeypatch, no_models, errors, tmp_path):
     monkeypatch.setattr(launch, "MainWindow", lambda: MainWindow(AppSettings(
         QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))))
