@@ -37,15 +37,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def marginal_ms_per_person(per_frame: list[tuple[int, int, float]]) -> float:
-    """Slope of frame time over people, fitted with a separate offset for detector keyframes."""
+def marginal_ms_per_person(per_frame: list[tuple[int, int, int, float]]) -> float:
+    """Slope of frame time over people, fitted with separate offsets for whole-frame and regional
+    detector keyframes. ``per_frame``: (people, detector calls so far, regional keyframes so far, ms)."""
     rows = np.array(per_frame, dtype=float)
     if len(rows) < 3:
         return float("nan")
-    keyframe = np.diff(rows[:, 1], prepend=0) > 0
-    design = np.stack([np.ones(len(rows)), keyframe, rows[:, 0]], axis=1)
-    coef, *_ = np.linalg.lstsq(design, rows[:, 2], rcond=None)
-    return float(coef[2])
+    whole, regional = (np.diff(rows[:, column], prepend=0) > 0 for column in (1, 2))
+    design = np.stack([np.ones(len(rows)), whole, regional, rows[:, 0]], axis=1)
+    coef, *_ = np.linalg.lstsq(design, rows[:, 3], rcond=None)
+    return float(coef[3])
 
 
 def run(args: argparse.Namespace) -> float:
@@ -72,13 +73,13 @@ def run(args: argparse.Namespace) -> float:
         checkpoints = {max(1, args.frames * q // 4): f"{25 * q}%" for q in (1, 2, 4)}
         rss_at: dict[str, float] = {}
 
-        per_frame: list[tuple[int, int, float]] = []  # (people, keyframe, total ms)
+        per_frame: list[tuple[int, int, int, float]] = []  # (people, detector calls, regional keyframes, ms)
 
         def count(frame, result) -> None:
             nonlocal people
             people += len(result)
             samples = pipeline.timers.samples
-            per_frame.append((len(result), len(samples["detect"]), samples["total"][-1]))
+            per_frame.append((len(result), len(samples["detect"]), len(samples["region"]), samples["total"][-1]))
             bar.update(1)
             if bar.n in checkpoints:  # memory must stay flat over a long stream
                 rss_at[checkpoints[bar.n]] = peak_rss_mb()
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> float:
     print(f"start-up (not in fps): models loaded in {load_s:.2f} s, first frame {first_frame_ms:.0f} ms")
     print(f"marginal cost per extra person: {marginal_ms_per_person(per_frame):.2f} ms")
     print("peak RSS at " + ", ".join(f"{k}: {v:.0f} MB" for k, v in rss_at.items()))
-    with_person = sum(n > 0 for n, _, _ in per_frame) / max(done, 1)
+    with_person = sum(row[0] > 0 for row in per_frame) / max(done, 1)
     print(f"fps={fps:.2f} people_per_frame={people / max(done, 1):.2f} peak_rss_mb={peak_rss_mb():.1f} "
           f"distinct_ids={len(store.track_ids())} frames_with_person={with_person:.3f}")
     return fps
