@@ -11,7 +11,9 @@ box shape stable. A followed person whose joints are no longer found (fewer than
 Keyframes are scheduled by need (:class:`KeyframeSchedule`): the detector runs when nobody is
 followed or someone was just lost (fewer people than on the frame before), soon when a followed
 person is weak (low joint scores) or near the frame edge (where people enter and leave), and
-otherwise every ``detect_every``-th frame.
+otherwise every ``detect_every``-th frame. A soon keyframe may be *regional*
+(:func:`regional_keyframe`): the detector searches only around the people who need it and takes
+over those it sees whole, everyone else is followed as between keyframes.
 """
 from __future__ import annotations
 
