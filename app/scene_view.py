@@ -68,7 +68,7 @@ class SceneView(gl.GLViewWidget):
         self._trail_points = np.zeros((0, 3))
         self._people: list[_PersonItems] = []
         self._floor_samples: list[float] = []
-        self._floor = 0.0
+        self._floor, self._floor_stale = 0.0, False
         self._framed = False
         self.people_shown: dict[int, np.ndarray] = {}  # track id -> (17, 3) m, as last drawn
         self.overlay = QLabel(self)
@@ -83,20 +83,26 @@ class SceneView(gl.GLViewWidget):
 
     def clear_scene(self) -> None:
         """Forget the floor and framing (a new input was opened)."""
-        self._floor_samples, self._floor, self._framed = [], 0.0, False
+        self._floor_samples, self._floor, self._framed, self._floor_stale = [], 0.0, False, True
         self.set_trail(None, None)
         self.show_result(None)
 
     def observe(self, result: FrameResult) -> None:
-        """Learn the floor height from a new result: the median of people's lowest joints."""
+        """Learn the floor height from a new result: the median of people's lowest joints. The grid
+        moves there when the scene is next drawn (moving it redraws the view: not for every result)."""
         for _, joints in scene_joints(result):
             self._floor_samples.append(float(to_z_up(joints)[:, 2].min()) / MM_PER_M)
-        if self._floor_samples:
-            self._floor = float(np.median(self._floor_samples[-2000:]))
-            self.grid.resetTransform()
-            self.grid.translate(0, 0, self._floor)
-            self.axes.resetTransform()
-            self.axes.translate(0, 0, self._floor)
+        self._floor_stale = bool(self._floor_samples)
+
+    def _place_floor(self) -> None:
+        if not self._floor_stale:
+            return
+        self._floor_stale = False
+        self._floor = float(np.median(self._floor_samples[-2000:])) if self._floor_samples else 0.0
+        self.grid.resetTransform()
+        self.grid.translate(0, 0, self._floor)
+        self.axes.resetTransform()
+        self.axes.translate(0, 0, self._floor)
 
     def set_trail(self, track_id: int | None, roots_mm: np.ndarray | None) -> None:
         """Draw a person's root positions (camera mm, (T, 3), NaN where unknown) on the floor."""
@@ -118,6 +124,7 @@ class SceneView(gl.GLViewWidget):
 
     def show_result(self, result: FrameResult | None, selected_id: int | None = None) -> None:
         """Draw the people of ``result``; the selected track is thick, the others dimmed."""
+        self._place_floor()
         people = [(tid, to_z_up(joints) / MM_PER_M) for tid, joints in scene_joints(result)]
         while len(self._people) < len(people):
             self._people.append(_PersonItems(self))
