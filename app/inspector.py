@@ -139,6 +139,8 @@ class Inspector(QWidget):
     def set_frame(self, frame: int) -> None:
         """Move every cursor to ``frame`` and show that frame's joints in the table."""
         self.frame = frame
+        if self.series is None:  # empty plots and table (set_track): moving cursors would repaint six plots
+            return
         for cursor in self.cursors:
             cursor.blockSignals(True)
             cursor.setValue(frame)

@@ -42,7 +42,7 @@ RESULTS_FILTER = "PoseScope results (*.npz)"
 INSPECTOR_REFRESH_MS = 700  # while processing, the selected person's plots refresh this often
 LIVE_MAX_FPS = 30  # while processing, the newest result is drawn at most at a display's rate...
 LIVE_DRAW_SHARE = 0.25  # ...and drawing takes at most this share of the time: the worker needs the GIL and the cores
-PROGRESS_EVERY_S = 0.5  # while processing, the progress bar moves this often (each move repaints at once)
+PROGRESS_EVERY_S = 1.0  # while processing, the progress bar moves this often (each move repaints the window at once)
 JUMP_FRAMES = 10
 
 
