@@ -58,6 +58,22 @@ class Detections:
     def empty() -> "Detections":
         return Detections(np.zeros((0, 4)), np.zeros((0,)))
 
+    def take(self, index: np.ndarray) -> "Detections":
+        """The detections at ``index`` (indices or a boolean mask)."""
+        return Detections(self.boxes[index], self.scores[index], None if self.keypoints is None else self.keypoints[index])
+
+    @staticmethod
+    def concat(*parts: "Detections") -> "Detections":
+        """All detections of ``parts`` in order; keypoints kept when every non-empty part has them."""
+        parts = tuple(d for d in parts if len(d))
+        if not parts:
+            return Detections.empty()
+        keypoints = None
+        if all(d.keypoints is not None for d in parts):
+            keypoints = np.concatenate([d.keypoints for d in parts])
+        return Detections(np.concatenate([d.boxes for d in parts]), np.concatenate([d.scores for d in parts]),
+                          keypoints)
+
 
 @dataclass
 class Tracks:

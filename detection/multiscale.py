@@ -83,14 +83,13 @@ class MultiScaleDetector:
         self._calls_since_coarse = 0 if run_coarse else self._calls_since_coarse + 1
         self.last_passes = ("coarse",) * run_coarse + ("fine",) * run_fine
         if fine is None:
-            found = suppress_parts(_subset(coarse, coarse.scores >= self.score_threshold))
+            found = suppress_parts(coarse.take(coarse.scores >= self.score_threshold))
         elif coarse is None:
-            fine = _subset(fine, (fine.scores >= self.score_threshold) & (_heights(fine.boxes) <= FINE_MAX_FRACTION * height))
-            found = suppress_parts(fine)
+            found = suppress_parts(self._fine_alone(fine, height))
         else:
             kept_coarse, fine = keep_confident_or_agreed(coarse, fine, self.score_threshold)
-            fine = _subset(fine, _heights(fine.boxes) <= FINE_MAX_FRACTION * height)
-            kept_coarse = _subset(kept_coarse, _heights(kept_coarse.boxes) >= COARSE_MIN_FRACTION * height)
+            fine = fine.take(_heights(fine.boxes) <= FINE_MAX_FRACTION * height)
+            kept_coarse = kept_coarse.take(_heights(kept_coarse.boxes) >= COARSE_MIN_FRACTION * height)
             found = suppress_parts(merge(kept_coarse, fine, self.nms_iou))
         if coarse is not None:  # without it the fine pass stays needed: whom it sees surely is unknown
             self._fine_needed = not seen_surely(found, coarse)
@@ -123,8 +122,12 @@ class MultiScaleDetector:
             cut |= b[:, 2] >= x1 - REGION_CUT_PX
         if y1 < height:
             cut |= b[:, 3] >= y1 - REGION_CUT_PX
-        keep = ~cut & (found.scores >= self.score_threshold) & (_heights(found.boxes) <= FINE_MAX_FRACTION * height)
-        return suppress_parts(_subset(found, keep))
+        return suppress_parts(self._fine_alone(found.take(~cut), height))
+
+    def _fine_alone(self, fine: Detections, height: float) -> Detections:
+        """Fine-pass people kept without the coarse pass to agree: confident, and not large
+        (a large person is the coarse pass's)."""
+        return fine.take((fine.scores >= self.score_threshold) & (_heights(fine.boxes) <= FINE_MAX_FRACTION * height))
 
 
 def clip_region(region: np.ndarray, frame_size: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -153,16 +156,16 @@ def keep_confident_or_agreed(first: Detections, second: Detections,
     agreed = overlap >= AGREED_IOU
     keep_first = (first.scores >= score_threshold) | agreed.any(axis=1)
     keep_second = (second.scores >= score_threshold) | agreed.any(axis=0)
-    return _subset(first, keep_first), _subset(second, keep_second)
+    return first.take(keep_first), second.take(keep_second)
 
 
 def merge(first: Detections, second: Detections, nms_iou: float) -> Detections:
     """Union of two detection sets without duplicates: box NMS over both, best score first."""
-    both = _concat(first, second)
+    both = Detections.concat(first, second)
     if len(both) == 0:
         return both
     keep = nms(torch.from_numpy(both.boxes).float(), torch.from_numpy(both.scores).float(), nms_iou)
-    return _subset(both, keep.numpy())
+    return both.take(keep.numpy())
 
 
 def suppress_parts(detections: Detections) -> Detections:
@@ -182,24 +185,8 @@ def suppress_parts(detections: Detections) -> Detections:
     head_high = np.abs(boxes[:, None, 1] - boxes[None, :, 1]) <= PART_TOP_ALIGNED * height[None]
     part = (inside >= PART_CONTAINED) & (height[:, None] <= PART_MAX_HEIGHT * height[None]) & (wide | head_high)
     np.fill_diagonal(part, False)
-    return _subset(detections, ~part.any(axis=1))
+    return detections.take(~part.any(axis=1))
 
 
 def _heights(boxes: np.ndarray) -> np.ndarray:
     return boxes[:, 3] - boxes[:, 1]
-
-
-def _subset(detections: Detections, index: np.ndarray) -> Detections:
-    keypoints = None if detections.keypoints is None else detections.keypoints[index]
-    return Detections(detections.boxes[index], detections.scores[index], keypoints)
-
-
-def _concat(first: Detections, second: Detections) -> Detections:
-    parts = [d for d in (first, second) if len(d)]
-    if not parts:
-        return Detections.empty()
-    keypoints = None
-    if all(d.keypoints is not None for d in parts):
-        keypoints = np.concatenate([d.keypoints for d in parts])
-    return Detections(np.concatenate([d.boxes for d in parts]), np.concatenate([d.scores for d in parts]),
-                      keypoints)

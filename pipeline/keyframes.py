@@ -187,21 +187,14 @@ def regional_keyframe(image: np.ndarray, region: np.ndarray, follower: KeypointF
     found = detector.detect_in(image, region)
     if len(found) and len(followed):
         overlap = box_iou(torch.from_numpy(found.boxes).float(), torch.from_numpy(followed.boxes).float())
-        keep = (overlap < SAME_PERSON_IOU).all(dim=1).numpy()
-        found = Detections(found.boxes[keep], found.scores[keep],
-                           None if found.keypoints is None else found.keypoints[keep])
+        found = found.take((overlap < SAME_PERSON_IOU).all(dim=1).numpy())
     return followed, followed_poses, found
 
 
 def join(first: tuple[Detections, Poses2D], second: tuple[Detections, Poses2D]) -> tuple[Detections, Poses2D]:
     """Two sets of people of one frame (detections with their joints) as one."""
     (d1, p1), (d2, p2) = first, second
-    keypoints = None
-    if d1.keypoints is not None and d2.keypoints is not None:
-        keypoints = np.concatenate([d1.keypoints, d2.keypoints])
-    elif not (len(d1) and len(d2)):
-        keypoints = d1.keypoints if len(d1) else d2.keypoints
-    return (Detections(np.concatenate([d1.boxes, d2.boxes]), np.concatenate([d1.scores, d2.scores]), keypoints),
+    return (Detections.concat(d1, d2),
             Poses2D(np.concatenate([p1.keypoints, p2.keypoints]), np.concatenate([p1.scores, p2.scores]), p1.layout))
 
 
