@@ -33,6 +33,7 @@ from refiner.temporal_inference import lift_windows
 from refiner.temporal_training_data import humaneva_track_set, load_track_sets
 from refiner.train import load_config, load_state, resolve, save_epoch, start_run
 from refiner.weights import load_temporal, load_weights
+from refiner.widen import widen_temporal
 
 MODEL_STRIDE = 2  # 50 Hz mocap frames per model frame (25 Hz)
 
@@ -77,7 +78,8 @@ def validate(model: torch.nn.Module, stats: TargetStats, sets: dict[str, tuple])
 
 def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None, init: Path | None = None) -> dict:
     """Run the configured training (from ``init`` weights of the same variant, if given, with their
-    normalisation, a fresh optimiser and schedule); returns the last epoch's log row."""
+    normalisation, a fresh optimiser and schedule; widened if the config is wider); returns the last
+    epoch's log row."""
     tcfg, data, aug, generator = start_run(cfg, out, threads)
     t_load = time.time()
     gt, sh = load_track_sets(resolve(data["dir"]), data["train_subjects"], data.get("sh_fraction", 0) > 0)
@@ -87,6 +89,8 @@ def train(cfg: dict, out: Path, resume: bool = False, threads: int | None = None
     stats = TargetStats.fit(gt.target)
     if init is not None:
         start_model, stats, _ = load_temporal(init, "causal" if model.causal else "twosided")
+        if start_model.head.in_channels < model.head.in_channels:  # a wider config: same function, more room
+            start_model = widen_temporal(start_model, model.head.in_channels, generator=generator)
         model.load_state_dict(start_model.state_dict())
     print(f"loaded {len(gt)} GT + {len(sh) if sh else 0} SH frames in {time.time() - t_load:.0f} s; "
           f"receptive field {model.receptive_field}, {sum(p.numel() for p in model.parameters())} parameters",

@@ -21,6 +21,7 @@ from refiner.temporal_windows import FEATURES_PER_FRAME, resample, track_windows
 from refiner.train import load_config
 from refiner.train_temporal import train
 from refiner.weights import WeightsError, load_temporal, save_weights
+from refiner.widen import widen_temporal
 
 TINY = {"width": 16, "filter_widths": [3, 3], "dropout": 0.0}
 
@@ -183,6 +184,24 @@ def test_velocity_error_vanishes_for_a_shifted_copy_and_measures_jitter():
     assert velocity_error(jitter, target).mean() == pytest.approx(np.sqrt(300) * 16 / 17, rel=1e-6)
 
 
+def test_one_euro_option_filters_each_view_before_its_errors_are_measured():
+    from pipeline.smoother import OneEuroConfig
+    from refiner.evaluate_temporal import view_errors
+    from refiner.h36m_data import ViewSequence
+
+    rng = np.random.default_rng(0)
+    n = 200
+    t = np.arange(n)[:, None, None] / 10.0
+    gt = (np.sin(t + np.arange(17)[None, :, None]) * 300.0 + np.arange(3) * 50.0).astype(np.float32)
+    gt -= gt[:, :1]
+    view = ViewSequence("S8/Walking 1", CAMERA, gt, np.zeros((n, 17, 2), np.float32), np.ones((n, 17), bool),
+                        np.arange(n) * 5, np.tile(np.float32([0, 0, 1]), (n, 1)))
+    noisy = gt + rng.normal(0, 20.0, gt.shape).astype(np.float32)
+    raw, smoothed = view_errors(noisy, view, "none"), view_errors(noisy, view, "none", OneEuroConfig())
+    assert raw["accel"].mean() > 40.0 and smoothed["accel"].mean() < 0.7 * raw["accel"].mean()
+    assert smoothed["p1"].mean() < raw["p1"].mean()
+
+
 def test_training_and_evaluation_run_on_the_synthetic_dataset(tmp_path):
     data = make_dataset(tmp_path / "h36m", subjects=("S1", "S8"), frames=30)
     cfg = load_config("refiner/configs/temporal_causal.yaml",
@@ -204,6 +223,31 @@ def test_training_and_evaluation_run_on_the_synthetic_dataset(tmp_path):
     table = json.loads(out.read_text())["tables"]["causal"]
     assert set(table) == {"Eating", "Walking", "mean"}
     assert all(np.isfinite(table["mean"][m]) for m in ("p1", "p2", "mpjve", "accel"))
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_widening_keeps_the_outputs_and_training_continues_from_narrower_weights(tmp_path, causal):
+    narrow = build_model("temporal", {"width": 16, "filter_widths": [3, 3], "dropout": 0.0, "causal": causal})
+    narrow.train()
+    narrow(torch.randn(64, 9, 54))  # running statistics away from their initial values
+    narrow.eval()
+    wide = widen_temporal(narrow, 40, noise=0.0, generator=torch.Generator().manual_seed(0)).eval()
+    assert wide.head.in_channels == 40 and wide.causal == causal
+    x = torch.randn(8, 9, 54)
+    torch.testing.assert_close(wide(x), narrow(x), atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match="can only widen"):
+        widen_temporal(wide, 16)
+
+    data = make_dataset(tmp_path / "h36m", subjects=("S1", "S8"), frames=30)
+    overrides = [f"data.dir={data}", "data.train_subjects=[S1]", "data.samples_per_epoch=64", "data.val_stride=5",
+                 "train.epochs=1", "train.batch_size=32"]
+    config = "{width: %d, filter_widths: [3, 3], dropout: 0.0, causal: %s, in_features: 54}"
+    cfg = load_config("refiner/configs/temporal_causal.yaml", overrides + ["model_config=" + config % (16, causal)])
+    train(cfg, tmp_path / "narrow")
+    cfg["model_config"]["width"] = 40
+    train(cfg, tmp_path / "wide", init=tmp_path / "narrow" / "last.safetensors")
+    model, _, _ = load_temporal(tmp_path / "wide" / "last.safetensors", "causal" if causal else "twosided")
+    assert model.head.in_channels == 40
 
 
 def test_shipped_temporal_weights_on_real_s8(shared_data):
