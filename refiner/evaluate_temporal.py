@@ -25,7 +25,8 @@ from tqdm import tqdm
 from common.metrics import action_name, mpjpe, p_mpjpe
 from common.atomic import write_json
 from common.paths import WEIGHTS_DIR
-from pipeline.jitter_eval import acceleration_error
+from pipeline.jitter_eval import acceleration_error, smooth_sequence
+from pipeline.smoother import OneEuroConfig
 from refiner.adapt import adapt
 from refiner.evaluate import DEFAULT_STYLE, load_eval_views
 from refiner.floor_scale import sequence_scale
@@ -64,13 +65,17 @@ def lift_view(name: str, model: torch.nn.Module, stats, view: ViewSequence, styl
                       history=history)
 
 
-def view_errors(pred_vf: np.ndarray, view: ViewSequence, scale: str) -> dict[str, np.ndarray]:
-    """Per-frame errors of one view (camera frame; body size from the floor unless ``scale='none'``)."""
+def view_errors(pred_vf: np.ndarray, view: ViewSequence, scale: str,
+                one_euro: OneEuroConfig | None = None) -> dict[str, np.ndarray]:
+    """Per-frame errors of one view (camera frame; body size from the floor unless ``scale='none'``;
+    ``one_euro``: filtered first, as the pipeline's smoother does to the live 3D)."""
     pred = from_viewing_frame(pred_vf, view.rays)
     if scale == "floor":
         pred = pred * sequence_scale(pred, view.joints2d, view.visible, view.camera)
     ok = np.isfinite(pred).all(axis=(1, 2))
     pred, gt = pred[ok].astype(np.float64), view.joints3d[ok].astype(np.float64)
+    if one_euro is not None and len(pred):
+        pred = smooth_sequence(pred, view.frames[ok] / MOCAP_HZ, one_euro)
     out = {"p1": mpjpe(pred, gt), "p2": p_mpjpe(pred, gt)}
     out["mpjve"] = velocity_error(pred, gt) if len(pred) > 1 else np.zeros(0)
     out["accel"] = acceleration_error(pred, gt) if len(pred) > 2 else np.zeros(0)
@@ -127,6 +132,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--adapt-steps", type=int, default=0,
                         help="test-time adaptation (refiner.adapt) of the temporal models to each view's 2D first")
     parser.add_argument("--adapt-anchor", type=float, default=1.0, help="weight of adaptation's stay-close term")
+    parser.add_argument("--one-euro", action="store_true",
+                        help="One Euro filter (the pipeline's defaults) on every model's output, as the app smooths live 3D")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
@@ -142,6 +149,7 @@ def main(argv: list[str] | None = None) -> dict:
         model, stats, _ = load_weights(paths[name]) if name == "single" else load_temporal(paths[name], name)
         models[name] = (model, stats)
     style = args.style or DEFAULT_STYLE[args.input]
+    one_euro = OneEuroConfig() if args.one_euro else None
     t0 = time.time()
     views = [subsample(v, args.every) for v in load_eval_views(args.data, args.subjects, args.input, args.cameras)]
     per_model: dict[str, list] = {name: [] for name in models}
@@ -154,17 +162,18 @@ def main(argv: list[str] | None = None) -> dict:
                               args.adapt_steps, weights={"reprojection": 1.0, "anchor": args.adapt_anchor})
             pred = lift_view(name, model, stats, view, style, args.flip_test, args.history)
             seconds[name] += time.time() - t
-            per_model[name].append((view.sequence, view_errors(pred, view, args.scale)))
+            per_model[name].append((view.sequence, view_errors(pred, view, args.scale, one_euro)))
     tables = {name: action_table(rows) for name, rows in per_model.items()}
     print(f"input {args.input}/{style} every {args.every} (of 50 Hz), history {args.history}, adapt steps "
-          f"{args.adapt_steps} (anchor {args.adapt_anchor}), scale {args.scale}, flip test "
+          f"{args.adapt_steps} (anchor {args.adapt_anchor}), scale {args.scale}, One Euro {args.one_euro}, flip test "
           f"{'on' if args.flip_test else 'off'}, subjects {args.subjects}, {len(views)} views, {time.time() - t0:.0f} s; "
           f"lifting s: {json.dumps({k: round(v) for k, v in seconds.items()})}", file=sys.stderr)
     print(format_tables(tables))
     if args.json:
         write_json(args.json, {"weights": {k: str(paths[k]) for k in models}, "input": args.input, "style": style,
                                "every": args.every, "history": args.history, "adapt_steps": args.adapt_steps,
-                               "scale": args.scale, "flip_test": args.flip_test, "tables": tables})
+                               "scale": args.scale, "flip_test": args.flip_test, "one_euro": args.one_euro,
+                               "tables": tables})
     return tables
 
 
