@@ -250,6 +250,18 @@ def test_widening_keeps_the_outputs_and_training_continues_from_narrower_weights
     assert model.head.in_channels == 40
 
 
+def test_fit_check_reports_a_training_and_a_held_out_subject(tmp_path, capsys):
+    from tools.temporal_fit import main as fit_main
+
+    data = make_dataset(tmp_path / "h36m", subjects=("S1", "S8"), frames=30)
+    model, stats = tiny(False)
+    save_weights(tmp_path / "w.safetensors", model, "temporal", {**TINY, "causal": False}, stats)
+    fit_main([str(tmp_path / "w.safetensors"), "--data", str(data), "--stride", "5"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["S1", "S8"]
+    assert all(float(line.split("P1 ")[1].split(" mm")[0]) > 0 for line in lines)
+
+
 def test_shipped_temporal_weights_on_real_s8(shared_data):
     """Both shipped variants lift a real S8 sequence (GT 2D, the app's COCO style, 25 Hz) to under 60 mm P1
     (measured 51.3 causal, 49.6 two-sided; the first landing's weights 60.4 causal; untrained weights give
@@ -309,7 +321,7 @@ def test_pipeline_option_chooses_the_lifter_and_refuses_unknown_ones():
     from pipeline.factory import PipelineOptions
     from pipeline.relift import lifter_description
 
-    assert PipelineOptions().lifter == "single" and PipelineOptions(lifter="temporal").lifter == "temporal"
+    assert PipelineOptions().lifter == "temporal" and PipelineOptions(lifter="single").lifter == "single"
     with pytest.raises(ValueError, match="unknown lifter 'x'"):
         PipelineOptions(lifter="x")
     assert lifter_description(track_lifter()).startswith("temporal (9 frames at 25 Hz, causal live")
