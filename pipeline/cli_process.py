@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="MP4 encoder speed: slower presets make smaller files for more CPU (default: veryfast)")
     parser.add_argument("--with-3d", action="store_true", help="draw the 3D scene beside the frame")
     parser.add_argument("--adapt-steps", type=int, default=0, metavar="N",
-                        help="opt-in, with --lifter temporal: before the two-sided re-lift, adapt the lifter to this "
+                        help="opt-in, with the temporal lifter (the default): before the two-sided re-lift, adapt the lifter to this "
                         "video's own 2D tracks for N steps (e.g. 100; docs/refiner.md, 'Test-time adaptation')")
     add_pipeline_arguments(parser)
 
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     targets.check_writable()  # before the models load
     options = options_from_args(args)
     if args.adapt_steps < 0 or (args.adapt_steps and options.lifter != "temporal"):
-        raise ValueError("--adapt-steps needs a positive number of steps and --lifter temporal "
-                         "(it adapts the temporal lifter's two-sided re-lift)")
+        raise ValueError("--adapt-steps needs a positive number of steps and the temporal lifter (the default, "
+                         "not --lifter single): it adapts the temporal lifter's two-sided re-lift")
     loading = time.perf_counter()
     pipeline = build_pipeline(options)
     load_s = time.perf_counter() - loading

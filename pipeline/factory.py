@@ -37,10 +37,9 @@ class PipelineOptions:
     pose_model: str = "movenet-lightning"  # one of POSE_MODELS; multipose: the detector's own joints
     seresnet_weights: str | None = None  # checkpoint for pose_model=seresnet
     lift: bool = True  # 2D -> 3D with the refiner
-    lifter: str = field(default="single", metadata={
-        "choices": LIFTERS, "help": "single: every frame alone; temporal: each person from their track's recent frames "
-        "(live), re-lifted from past and future frames once a file is processed (3x smoother; level on detector 2D, "
-        "4 mm behind on exact 2D: docs/refiner.md)"})
+    lifter: str = field(default="temporal", metadata={
+        "choices": LIFTERS, "help": "temporal: each person from their track's last second (live), re-lifted from past "
+        "and future frames once a file is processed (smoother, docs/refiner.md); single: every frame alone"})
     smoothing: bool = True  # One Euro filter on 3D joints
     fov_deg: float = 60.0  # assumed horizontal field of view for placing people in the scene
     threads: int = 0  # CPU threads for torch; 0 keeps torch's default (all cores). 1 is best on a busy machine

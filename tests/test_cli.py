@@ -49,8 +49,8 @@ def test_unwritable_export_path_fails_before_processing(tmp_path, capsys):
 
 
 def test_process_adapts_the_temporal_lifter_only_when_asked_and_only_for_it(tmp_path, capsys):
-    code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "a.mp4"), "--adapt-steps", "5"])
-    assert code == 2 and "--lifter temporal" in capsys.readouterr().err
+    code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "a.mp4"), "--lifter", "single", "--adapt-steps", "5"])
+    assert code == 2 and "not --lifter single" in capsys.readouterr().err
     assert not (tmp_path / "a.mp4").exists()
     code = cli.main(["process", str(DEMO), "-o", str(tmp_path / "b.mp4"), "--json", str(tmp_path / "b.jsonl"),
                      "--lifter", "temporal", "--adapt-steps", "3", "--max-frames", "12", "--width", "320"])
