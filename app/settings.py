@@ -74,9 +74,14 @@ class AppSettings:
             return PipelineOptions()
 
     def set_pipeline_options(self, options: PipelineOptions) -> None:
+        """Saves only what differs from the defaults, so a better default in a new version (e.g. the
+        lifter) reaches everyone who never changed that option."""
         for field in option_fields():
-            value = getattr(options, field.name)
-            self.qsettings.setValue(f"pipeline/{field.name}", "" if value is None else value)
+            key, value = f"pipeline/{field.name}", getattr(options, field.name)
+            if value == option_default(field):
+                self.qsettings.remove(key)
+            else:
+                self.qsettings.setValue(key, "" if value is None else value)
         self.qsettings.sync()
 
     # ---- recent inputs ------------------------------------------------------------------

@@ -384,6 +384,13 @@ def test_settings_persist_between_sessions(qtbot, tmp_path):
     recent = second.recent_inputs()
     assert len(recent) == MAX_RECENT and recent[0] == f"clip{MAX_RECENT + 1}.mp4"
 
+    # Only choices are saved: a default that changes in a new version reaches everyone who kept it.
+    assert [k for k in second.qsettings.allKeys() if k.startswith("pipeline/")] == ["pipeline/device"]
+    second.set_pipeline_options(PipelineOptions())
+    assert not [k for k in second.qsettings.allKeys() if k.startswith("pipeline/")]
+    second.set_pipeline_options(PipelineOptions(device="cpu", lifter="single"))
+    assert AppSettings(QSettings(path, QSettings.Format.IniFormat)).pipeline_options().lifter == "single"
+
     dialog = SettingsDialog(second.pipeline_options())
     qtbot.addWidget(dialog)
     assert dialog.options().device == "cpu"
