@@ -2,8 +2,8 @@
 
 The 256-channel temporal lifter stopped improving: it fits its own training subjects hardly better
 than the held-out one (P2 37 vs 39 mm), so capacity, not data, is the limit. Training a wider one from
-scratch would throw away ~8 M windows of CPU training; widening copies each channel ``width / old``
-times and divides the weights that read the copies by the same factor, so the wider network starts
+scratch would throw away ~8 M windows of CPU training; widening keeps the old channels, adds copies of
+randomly chosen ones and divides the weights that read a channel by its number of copies, so the wider network starts
 with exactly the old outputs and training goes on from there. Dropout and a little noise break the
 symmetry between copies.
 """
@@ -16,7 +16,7 @@ from refiner.models.temporal import TemporalLifter
 
 
 def _widen_conv(conv: nn.Conv1d, new_out: torch.Tensor | None, new_in: torch.Tensor | None,
-                replicas: torch.Tensor | None) -> torch.Tensor:
+                replicas: torch.Tensor) -> torch.Tensor:
     """Conv weights with output channels picked by ``new_out`` and input channels by ``new_in``, each
     input divided by how many copies of it the wider layer reads."""
     w = conv.weight.detach()
@@ -35,17 +35,15 @@ def _copy_bn(bn: nn.BatchNorm1d, old: nn.BatchNorm1d, channel_map: torch.Tensor)
     bn.num_batches_tracked.copy_(old.num_batches_tracked)
 
 
-def widen_temporal(model: TemporalLifter, width: int, dropout: float | None = None,
-                   noise: float = 1e-3, generator: torch.Generator | None = None) -> TemporalLifter:
+def widen_temporal(model: TemporalLifter, width: int, noise: float = 1e-3,
+                   generator: torch.Generator | None = None) -> TemporalLifter:
     """A ``width``-channel copy of ``model`` with the same outputs (before ``noise``, relative to each
-    weight's scale); ``dropout`` defaults to the model's."""
+    weight's scale) and the same dropout."""
     old_width = model.head.in_channels
     if width < old_width:
         raise ValueError(f"can only widen: the model has {old_width} channels, asked for {width}")
     filter_widths = [model.expand[0].kernel_size[0]] + [level.filter_width for level in model.levels]
-    if dropout is None:
-        dropout = model.expand[3].p
-    wide = TemporalLifter(model.in_features, model.num_joints, width, filter_widths, dropout, model.causal)
+    wide = TemporalLifter(model.in_features, model.num_joints, width, filter_widths, model.expand[3].p, model.causal)
     # New channel j copies old channel channel_map[j]: the old channels first, then random extra copies.
     extra = torch.randint(0, old_width, (width - old_width,), generator=generator)
     channel_map = torch.cat([torch.arange(old_width), extra])
